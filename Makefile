@@ -1,0 +1,57 @@
+# dtsen-pipeline: every target sets itself up from project files (pyproject.toml + requirements.lock).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+UV_VERSION := 0.13.8
+DATA   ?= data
+DB     ?= $(DATA)/dtsen.duckdb
+SCALE  ?= 0.02
+SEED   ?= 20250101
+export GX_ANALYTICS_ENABLED := false
+export DAGSTER_HOME ?= $(abspath .dagster_home)
+
+.PHONY: install demo test dev bench lock clean-data validate
+
+$(BIN)/uv:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+
+# Installed marker: re-install when the lock or the project metadata changes.
+$(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+## Regenerate requirements.lock from pyproject.toml (pinned, hashed).
+lock: | $(BIN)/uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
+
+## Generate the default synthetic world (unless present) and materialise every quarter.
+demo: install
+	@mkdir -p $(DAGSTER_HOME)
+	@if [ ! -d $(DATA)/raw ] || [ ! -d $(DATA)/truth ]; then \
+		$(BIN)/dtsen generate --out $(DATA) --scale $(SCALE) --seed $(SEED); \
+	else echo "world present in $(DATA)/raw and $(DATA)/truth: not regenerated (delete them to regenerate)"; fi
+	$(BIN)/dtsen run --data $(DATA) --db $(DB)
+
+test: install
+	@mkdir -p $(DAGSTER_HOME)
+	$(BIN)/python -m pytest -q
+
+validate: install
+	@mkdir -p $(DAGSTER_HOME)
+	$(BIN)/dagster definitions validate -w workspace.yaml
+
+## Dagster UI on this code location.
+dev: install
+	@mkdir -p $(DAGSTER_HOME)
+	$(BIN)/dagster dev -w workspace.yaml
+
+## Benchmarks (see BENCHMARKS.md); BENCH_SCALE=1.0 by default.
+bench: install
+	$(BIN)/python benchmarks/run.py --scale $${BENCH_SCALE:-1.0}
+
+clean-data:
+	rm -rf $(DATA)/raw $(DATA)/truth $(DB) $(DB).wal

@@ -1,0 +1,1 @@
+"""dtsen-pipeline: builds DTSEN from DTKS, P3KE, REGSOSEK and Dukcapil."""
