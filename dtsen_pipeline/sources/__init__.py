@@ -1,0 +1,1 @@
+"""Source descriptions: the column mapping through which every extract is read."""

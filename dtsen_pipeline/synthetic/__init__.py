@@ -1,0 +1,1 @@
+"""Synthetic DTSEN world: people, families, identifiers and source-record errors."""
