@@ -74,11 +74,17 @@ def _births(world: World, rng, start, days) -> None:
     babies = pd.DataFrame({
         "fid": fids, "relation": "ANAK", "sex": sex, "alive": True,
         "death_date": np.array(["NaT"] * n, dtype="datetime64[s]"), "birth": birth, "reg_kec": kec,
-        "nik": make_nik(kec, birth, sex, p["nik"]),
+        "nik": make_nik(kec, birth, sex, _born_in_same_years(p, birth)),
         "name": generate_names(rng, sex, fam["style"].to_numpy()[fids], pd.DatetimeIndex(birth).year.to_numpy()),
         "created_period": world.period + 1, "occupation": "BELUM/TIDAK BEKERJA", "kk_last": None,
     })
     _append_persons(world, babies, rng)
+
+
+def _born_in_same_years(p: pd.DataFrame, birth: np.ndarray) -> pd.Series:
+    """NIKs that can share a date part with these births (two-digit years: 1925 and 2025)."""
+    yy = np.unique(pd.DatetimeIndex(birth).year.to_numpy() % 100)
+    return p.loc[np.isin(pd.DatetimeIndex(p["birth"]).year.to_numpy() % 100, yy), "nik"]
 
 
 def _append_persons(world: World, new: pd.DataFrame, rng) -> None:
@@ -89,7 +95,9 @@ def _append_persons(world: World, new: pd.DataFrame, rng) -> None:
 
 def _new_kk(world: World, kec: np.ndarray, rng, start, days) -> tuple[np.ndarray, np.ndarray]:
     issued = (start + rng.integers(0, days, len(kec)) * DAY).astype("datetime64[D]")
-    return make_kk(kec, issued, world.families["kk"]), issued.astype("datetime64[s]")
+    fam = world.families
+    same_quarter = fam["kk"][fam["kk_issued"].to_numpy() >= start.astype("datetime64[s]")]
+    return make_kk(kec, issued, same_quarter), issued.astype("datetime64[s]")
 
 
 def _splits(world: World, rng, start, days) -> None:

@@ -40,10 +40,17 @@ class World:
     kec_effect: pd.Series = field(default_factory=pd.Series)  # log-consumption shift per kecamatan
     period: int = 0
     history: dict[int, pd.Series] = field(default_factory=dict)  # period -> z per fid
+    _size: pd.Series | None = field(default=None, repr=False)
+    _size_key: tuple | None = field(default=None, repr=False)
 
     def living_size(self) -> pd.Series:
-        alive = self.persons[self.persons["alive"]]
-        return alive.groupby("fid").size().reindex(self.families.index, fill_value=0)
+        """Living members per family (cached until the world changes shape or quarter)."""
+        key = (self.period, len(self.persons), len(self.families))
+        if self._size_key != key:
+            fid = self.persons["fid"].to_numpy()[self.persons["alive"].to_numpy()]
+            self._size = pd.Series(np.bincount(fid, minlength=len(self.families)), index=self.families.index)
+            self._size_key = key
+        return self._size
 
     def log_consumption(self, z: np.ndarray | pd.Series | None = None, size: pd.Series | None = None) -> pd.Series:
         fam = self.families

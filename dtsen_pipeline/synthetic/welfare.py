@@ -12,7 +12,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy.special import ndtr
-from scipy.stats import poisson
 
 LOG_CONSUMPTION_CENTRE = np.log(1_200_000.0)
 LOG_CONSUMPTION_SCALE = 0.65
@@ -120,9 +119,16 @@ def family_variables(s: np.ndarray, urban: np.ndarray, ntt: np.ndarray, noise: n
     return pd.DataFrame(out)
 
 
-def _poisson_quantile(lam: np.ndarray, u: np.ndarray) -> np.ndarray:
+def _poisson_quantile(lam: np.ndarray, u: np.ndarray, kmax: int = 40) -> np.ndarray:
     """Poisson draws by inversion of a fixed uniform, so counts move smoothly with lambda."""
-    return poisson.ppf(np.clip(u, 1e-9, 1 - 1e-9), np.maximum(lam, 1e-12)).astype(np.int16)
+    pmf = np.exp(-lam)
+    cdf = pmf.copy()
+    count = np.zeros(len(lam), dtype=np.int16)
+    for k in range(1, kmax + 1):  # a loop over count values, not over families
+        count += u > cdf
+        pmf = pmf * lam / k
+        cdf = cdf + pmf
+    return count
 
 
 # --- person variables -----------------------------------------------------------------------

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
-import xlsxwriter
+from rustpy_xlsxwriter import FastExcel
 
 FIXED_TIME = dt.datetime(2025, 1, 1)  # workbook metadata time: byte-identical files for a seed
 
@@ -83,40 +85,42 @@ def write_parquet(df: pd.DataFrame, spec: dict, path: Path) -> int:
 
 def write_xlsx(sheets: list[tuple[pd.DataFrame, dict]], path: Path) -> int:
     """One workbook with a sheet per (frame, spec); dates as Excel dates; NIK as text except
-    where the record's ``nik_cell`` says a spreadsheet turned it into a number or its
-    scientific-notation text."""
+    where the record's ``nik_cell`` says a spreadsheet turned it into a number (15 significant
+    digits kept) or into the scientific-notation text Excel shows (``3.40301E+15``)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False})
-    wb.set_properties({"created": FIXED_TIME, "author": "P3KE"})
-    date_fmt = wb.add_format({"num_format": "dd/mm/yyyy"})
+    book = FastExcel(str(path)).format(datetime_format="dd/mm/yyyy")
     rows = 0
     for df, spec in sheets:
-        ws = wb.add_worksheet(spec["sheet"])
         native = to_native(df, spec)
-        headers = list(native.columns)
-        ws.write_row(0, 0, headers)
-        nik_col = headers.index(spec["columns"]["nik"]) if "nik" in spec["columns"] and spec["columns"]["nik"] in headers else None
-        cells = df["nik_cell"].to_numpy() if "nik_cell" in df else None
-        kinds = ["date" if pd.api.types.is_datetime64_any_dtype(native[h]) else "other" for h in headers]
-        values = [native[h].to_numpy(dtype=object) if k == "other" else native[h].astype(object).to_numpy() for h, k in zip(headers, kinds)]
-        for r in range(len(native)):
-            for c, (k, colvals) in enumerate(zip(kinds, values)):
-                v = colvals[r]
-                if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT:
-                    continue
-                if k == "date":
-                    ws.write_datetime(r + 1, c, v.to_pydatetime(), date_fmt)
-                elif c == nik_col and cells is not None and cells[r] != "text":
-                    ws.write_number(r + 1, c, float(v)) if cells[r] == "number" else ws.write_string(r + 1, c, f"{float(v):.5E}")
-                elif isinstance(v, (bool, np.bool_)):
-                    ws.write_boolean(r + 1, c, bool(v))
-                elif isinstance(v, (int, float, np.integer, np.floating)):
-                    ws.write_number(r + 1, c, float(v))
-                else:
-                    ws.write_string(r + 1, c, str(v))
+        nik_header = spec["columns"].get("nik")
+        if "nik_cell" in df and nik_header in native:
+            cells = df["nik_cell"].to_numpy()
+            nik = native[nik_header].to_numpy(dtype=object).copy()
+            number = cells == "number"
+            nik[number] = nik[number].astype(float)
+            scientific = cells == "scientific"
+            nik[scientific] = [f"{float(v):.5E}" for v in nik[scientific]]
+            native[nik_header] = pd.Series(nik, index=native.index, dtype=object)
+        book = book.sheet(spec["sheet"], native)
         rows += len(native)
-    wb.close()
+    book.save()
+    _fix_created_time(path)
     return rows
+
+
+def _fix_created_time(path: Path) -> None:
+    """rust_xlsxwriter stamps docProps/core.xml with the current time; pin it so that the same
+    seed gives byte-identical workbooks (zip entry times are already fixed by the library)."""
+    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(path) as src:
+        entries = [(info, src.read(info)) for info in src.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info, data in entries:
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp, data)
+            out = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            out.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(out, data)
 
 
 def write(df: pd.DataFrame, spec: dict, path: Path) -> int:

@@ -1,0 +1,1 @@
+"""Asset checks, one module per stage, beside the assets they check."""

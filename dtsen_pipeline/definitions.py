@@ -1,0 +1,35 @@
+"""The Dagster code location of dtsen-pipeline (see workspace.yaml)."""
+
+from __future__ import annotations
+
+import os
+
+from dagster import Definitions, build_schedule_from_partitioned_job, define_asset_job, in_process_executor
+
+from .assets.sources import build_raw_assets
+from .checks.sources import build_raw_checks
+from .partitions import quarterly
+from .resources import DuckDBStorage, RawData
+from .sources.mapping import load_mapping
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+
+def build_definitions(data_dir: str | None = None, database: str | None = None, mapping_file: str | None = None) -> Definitions:
+    raw = RawData(**{k: v for k, v in (("data_dir", data_dir), ("mapping_file", mapping_file)) if v})
+    storage = DuckDBStorage(**({"database": database} if database else {}))
+    mapping = load_mapping(raw.mapping_file)
+    assets = build_raw_assets(mapping)
+    # DuckDB has one writer per file: the job runs its steps in one process, one at a time.
+    job = define_asset_job("dtsen_kuartalan", selection="*", partitions_def=quarterly, executor_def=in_process_executor,
+                           description="Every asset of one quarter, from raw files to published tables.")
+    return Definitions(
+        assets=assets,
+        asset_checks=build_raw_checks(mapping),
+        jobs=[job],
+        schedules=[build_schedule_from_partitioned_job(job, name="dtsen_kuartalan_schedule")],
+        resources={"raw": raw, "storage": storage},
+    )
+
+
+defs = build_definitions()

@@ -1,0 +1,111 @@
+"""Resources: where raw extracts live, and the one storage through which every table is read and
+written (DuckDB today; the interface is small so that a Parquet-on-object-storage backend can
+take its place for distributed runs)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+from dagster import ConfigurableResource
+
+from .sources.mapping import DEFAULT_MAPPING, load_mapping
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SQL_DIR = PROJECT_ROOT / "sql"  # not shipped in a wheel: the project runs from an editable install
+
+
+class StorageLockedError(RuntimeError):
+    """The database file is held by another process (DuckDB allows one writer per file)."""
+
+
+class DuckDBStorage(ConfigurableResource):
+    """All table reads and writes of the pipeline go through here."""
+
+    database: str = os.environ.get("DTSEN_DB", str(PROJECT_ROOT / "data" / "dtsen.duckdb"))
+
+    @contextlib.contextmanager
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        Path(self.database).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            con = duckdb.connect(self.database, read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise StorageLockedError(
+                    f"{self.database} is open in another process (a DuckDB CLI, notebook or BI tool?). "
+                    "DuckDB allows one writer per file: close it and run again."
+                ) from exc
+            raise
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def replace_partition(self, table: str, periode: str, frame: pd.DataFrame, key: str = "periode",
+                          where: dict[str, str] | None = None) -> int:
+        """Replace the rows of one partition (and optional extra keys) by ``frame``, atomically:
+        delete-then-insert in one transaction, so a failure leaves the previous rows intact and a
+        re-run never duplicates. The table is created from the frame's columns if new."""
+        schema = table.split(".")[0] if "." in table else None
+        filters = {key: periode, **(where or {})}
+        condition = " AND ".join(f'"{col}" = ?' for col in filters)
+        with self.connect() as con:
+            if schema:
+                con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+            con.register("incoming", frame)
+            con.execute("BEGIN TRANSACTION")
+            try:
+                con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM incoming LIMIT 0")
+                con.execute(f"DELETE FROM {table} WHERE {condition}", list(filters.values()))
+                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
+                con.execute("COMMIT")
+            except Exception:
+                con.execute("ROLLBACK")
+                raise
+            finally:
+                con.unregister("incoming")
+        return len(frame)
+
+    def run_sql_file(self, relative: str) -> None:
+        """Run a file of statements from sql/ (DDL with COMMENTs, views)."""
+        path = SQL_DIR / relative
+        with self.connect() as con:
+            con.execute(path.read_text(encoding="utf-8"))
+
+    def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        with self.connect() as con:
+            return con.execute(sql, params or []).df()
+
+
+class RawData(ConfigurableResource):
+    """The raw extracts: ``<data_dir>/raw/<YYYY-MM-DD>/`` per quarter, read through the mapping."""
+
+    data_dir: str = os.environ.get("DTSEN_DATA", str(PROJECT_ROOT / "data"))
+    mapping_file: str = os.environ.get("DTSEN_MAPPING", str(DEFAULT_MAPPING))
+
+    def quarter_dir(self, periode: str) -> Path:
+        return Path(self.data_dir) / "raw" / periode
+
+    def mapping(self) -> dict:
+        return load_mapping(self.mapping_file)
+
+    def quarters(self) -> list[str]:
+        """Quarter folders present under raw/ (names like 2025-07-01), sorted."""
+        raw = Path(self.data_dir) / "raw"
+        if not raw.is_dir():
+            return []
+        return sorted(p.name for p in raw.iterdir() if p.is_dir() and _is_quarter_key(p.name))
+
+
+def _is_quarter_key(name: str) -> bool:
+    import datetime as dt
+
+    try:
+        d = dt.date.fromisoformat(name)
+    except ValueError:
+        return False
+    return d.day == 1 and d.month in (1, 4, 7, 10)
