@@ -30,9 +30,10 @@ def _family_vars(world: World, fids: np.ndarray, z: np.ndarray) -> pd.DataFrame:
                             (fam["style"].to_numpy()[fids] == "ntt"), world.family_noise[fids])
 
 
-def _person_vars(world: World, rec: pd.DataFrame, fam_rec: pd.DataFrame) -> pd.DataFrame:
-    """Individual variables of person records as at their family record's verification date."""
-    f = fam_rec.set_index("id_keluarga_sumber").loc[rec["id_keluarga_sumber"]]
+def _person_vars(world: World, rec: pd.DataFrame, fam_by_id: pd.DataFrame) -> pd.DataFrame:
+    """Individual variables of person records as at their family record's verification date
+    (``fam_by_id``: family records indexed by id_keluarga_sumber)."""
+    f = fam_by_id.loc[rec["id_keluarga_sumber"]]
     fids = f["fid"].to_numpy()
     at = f["snapshot_date"].to_numpy()
     age = np.maximum((at - rec["tgl_lahir"].to_numpy()) / DAY / 365.25, 0)
@@ -58,13 +59,29 @@ def dukcapil(world: World) -> pd.DataFrame:
     })
 
 
+CHUNK = 400_000
+
+
 def registry_families(world: World, reg: Registry, extra: list[str] | None = None, variables: list[str] | None = None) -> pd.DataFrame:
-    f = reg.families[reg.families["listed"]]
+    return pd.concat(list(iter_registry_families(world, reg, extra, variables, chunk=None)), ignore_index=True)
+
+
+def iter_registry_families(world: World, reg: Registry, extra: list[str] | None = None, variables: list[str] | None = None,
+                           chunk: int | None = CHUNK):
+    """Listed family records with their variables as verified, ``chunk`` records at a time."""
+    listed = reg.families[reg.families["listed"]]
     persons = reg.persons[reg.persons["listed"]]
     heads = persons[persons["hubungan_keluarga"] == "KEPALA KELUARGA"].drop_duplicates("id_keluarga_sumber")
+    head_name = heads.set_index("id_keluarga_sumber")["nama"]
+    step = chunk or max(len(listed), 1)
+    for start in range(0, max(len(listed), 1), step):
+        yield _family_chunk(world, listed.iloc[start:start + step], head_name, extra, variables)
+
+
+def _family_chunk(world, f, head_name, extra, variables) -> pd.DataFrame:
     out = pd.DataFrame({
         "id_keluarga_sumber": f["id_keluarga_sumber"].to_numpy(), "no_kk": f["no_kk"].to_numpy(dtype=object),
-        "nama_kepala": f["id_keluarga_sumber"].map(heads.set_index("id_keluarga_sumber")["nama"]).to_numpy(dtype=object),
+        "nama_kepala": f["id_keluarga_sumber"].map(head_name).to_numpy(dtype=object),
         "kode_desa": f["kode_desa"].to_numpy(dtype=object), "alamat": f["alamat"].to_numpy(dtype=object),
         "rt": f["rt"].to_numpy(), "rw": f["rw"].to_numpy(), "tgl_pendataan": f["snapshot_date"].to_numpy(),
     })
@@ -75,13 +92,24 @@ def registry_families(world: World, reg: Registry, extra: list[str] | None = Non
 
 
 def registry_persons(world: World, reg: Registry, variables: list[str] | None = None) -> pd.DataFrame:
-    rec = reg.persons[reg.persons["listed"]].reset_index(drop=True)
+    return pd.concat(list(iter_registry_persons(world, reg, variables, chunk=None)), ignore_index=True)
+
+
+def iter_registry_persons(world: World, reg: Registry, variables: list[str] | None = None, chunk: int | None = CHUNK):
+    """Listed person records with their individual variables, ``chunk`` records at a time."""
+    listed = reg.persons[reg.persons["listed"]]
     fam = reg.families.set_index("id_keluarga_sumber")
+    step = chunk or max(len(listed), 1)
+    for start in range(0, max(len(listed), 1), step):
+        yield _person_chunk(world, listed.iloc[start:start + step].reset_index(drop=True), fam, variables)
+
+
+def _person_chunk(world, rec, fam, variables) -> pd.DataFrame:
     out = rec[["id_sumber", "id_keluarga_sumber", "nik", "nama", "tgl_lahir", "jenis_kelamin", "hubungan_keluarga", "pekerjaan"]].copy()
     out["no_kk"] = fam.loc[rec["id_keluarga_sumber"], "no_kk"].to_numpy(dtype=object)
     if "nik_cell" in rec:
         out["nik_cell"] = rec["nik_cell"].to_numpy()
-    v = _person_vars(world, rec, reg.families)
+    v = _person_vars(world, rec, fam)
     return pd.concat([out, v[variables] if variables is not None else v], axis=1)
 
 
@@ -254,7 +282,7 @@ def survey(world: World, rng, cfg: dict, period: int) -> tuple[pd.DataFrame, pd.
         "umur": np.floor((world.date - mem["birth"].to_numpy()) / DAY / 365.25).astype(int),
         "pekerjaan": mem["occupation"].to_numpy(dtype=object),
     })
-    anggota = pd.concat([anggota, _person_vars(world, rec, fam_rec)], axis=1)
+    anggota = pd.concat([anggota, _person_vars(world, rec, fam_rec.set_index("id_keluarga_sumber"))], axis=1)
     return keluarga, anggota
 
 

@@ -130,13 +130,11 @@ def _write_static(world, p3ke, regsosek, mapping, static: Path) -> list[str]:
         write_xlsx([(_only(fam[fam_kab == kab], mapping, "p3ke", "keluarga"), _spec(mapping, "p3ke", "keluarga")),
                     (_only(ind[(ind_kab == kab).to_numpy()], mapping, "p3ke", "individu"), _spec(mapping, "p3ke", "individu"))], path)
         files.append(str(path.relative_to(static)))
-    fam = extracts.registry_families(world, regsosek)
-    fam["kode_desa"] = extracts.to_bps(world, fam["kode_desa"])
-    ind = extracts.registry_persons(world, regsosek)
-    for name, frame in (("keluarga", fam), ("individu", ind)):
+    families = (c.assign(kode_desa=extracts.to_bps(world, c["kode_desa"])) for c in extracts.iter_registry_families(world, regsosek))
+    for name, frames in (("keluarga", families), ("individu", extracts.iter_registry_persons(world, regsosek))):
         spec = _spec(mapping, "regsosek", name)
         path = _path(static, spec)
-        write(_only(frame, mapping, "regsosek", name), spec, path)
+        write((_only(c, mapping, "regsosek", name) for c in frames), spec, path)
         files.append(str(path.relative_to(static)))
     return files
 
@@ -160,8 +158,9 @@ def _only(frame: pd.DataFrame, mapping: dict, source: str, name: str) -> pd.Data
 def _write_quarter(world, dtks, mapping, rng, cfg, recipient_noise, qdir: Path, tdir: Path, q: int) -> dict:
     rows = {}
     rows["dukcapil"] = write(extracts.dukcapil(world), _spec(mapping, "dukcapil", "individu"), _path(qdir, _spec(mapping, "dukcapil", "individu")))
-    for name, frame in (("keluarga", extracts.registry_families(world, dtks)), ("individu", extracts.registry_persons(world, dtks))):
-        rows[f"dtks_{name}"] = write(_only(frame, mapping, "dtks", name), _spec(mapping, "dtks", name), _path(qdir, _spec(mapping, "dtks", name)))
+    for name, frames in (("keluarga", extracts.iter_registry_families(world, dtks)), ("individu", extracts.iter_registry_persons(world, dtks))):
+        spec = _spec(mapping, "dtks", name)
+        rows[f"dtks_{name}"] = write((_only(c, mapping, "dtks", name) for c in frames), spec, _path(qdir, spec))
     lists = extracts.recipients(world, dtks, rng, cfg, recipient_noise)
     for program, frame in lists.items():
         source = f"penerima_{program}"

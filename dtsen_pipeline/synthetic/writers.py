@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +23,23 @@ import pyarrow.parquet as pq
 from rustpy_xlsxwriter import FastExcel
 
 FIXED_TIME = dt.datetime(2025, 1, 1)  # workbook metadata time: byte-identical files for a seed
+
+
+def _per_unique(col: pd.Series, fn) -> pd.Series:
+    """Apply a column transformation to its distinct values only (dates, codes and region codes
+    repeat a lot: ~36 k birth dates or ~800 villages for millions of rows)."""
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    mapped = np.asarray(fn(pd.Series(uniques)), dtype=object)
+    out = np.empty(len(codes), dtype=object)
+    ok = codes >= 0
+    out[ok] = mapped[codes[ok]]
+    out[~ok] = None
+    return pd.Series(out, index=col.index, dtype=object)
+
+
+def _strftime(values: pd.Series, fmt: str) -> np.ndarray:
+    arr = pa.array(values.to_numpy().astype("datetime64[s]"), type=pa.timestamp("s"))
+    return np.asarray(pc.strftime(arr, format=fmt).to_pylist(), dtype=object)
 
 
 def to_native(df: pd.DataFrame, spec: dict) -> pd.DataFrame:
@@ -36,35 +54,48 @@ def to_native(df: pd.DataFrame, spec: dict) -> pd.DataFrame:
         col = df[canonical]
         inverse = {v: k for k, v in spec.get("codes", {}).get(canonical, {}).items()}
         if inverse:
-            col = col.map(inverse)
+            col = _per_unique(col, lambda u: u.map(inverse))
         if pd.api.types.is_datetime64_any_dtype(col) and spec.get("date_format"):
-            arr = pa.array(col.to_numpy().astype("datetime64[s]"), type=pa.timestamp("s"))
-            col = pd.Series(pc.strftime(arr, format=spec["date_format"]).to_pylist(), index=col.index, dtype=object)
+            col = _per_unique(col, lambda u: _strftime(u, spec["date_format"]))
         if isinstance(native, dict):
             start = 0
             for part, width in zip(native["concat"], native["widths"]):
-                out[part] = col.str.slice(start, start + width)
+                out[part] = _per_unique(col, lambda u, a=start, b=start + width: u.str.slice(a, b))
                 start += width
         else:
             out[native] = col
     return pd.DataFrame(out, index=df.index)
 
 
-def write_csv(df: pd.DataFrame, spec: dict, path: Path) -> int:
-    native = to_native(df, spec)
-    table = pa.Table.from_pandas(native, preserve_index=False)
-    table = table.cast(pa.schema([pa.field(f.name, _csv_type(f.type)) for f in table.schema]))
-    buf = io.BytesIO()
-    pacsv.write_csv(table, buf, pacsv.WriteOptions(delimiter=spec["delimiter"], quoting_style="needed"))
-    data = buf.getvalue()
+CHUNK_ROWS = 400_000  # rows converted and written at a time: bounds memory on large extracts
+
+
+def _chunks(frames: pd.DataFrame | Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    if isinstance(frames, pd.DataFrame):
+        for start in range(0, max(len(frames), 1), CHUNK_ROWS):
+            yield frames.iloc[start:start + CHUNK_ROWS]
+    else:
+        yield from frames
+
+
+def write_csv(frames: pd.DataFrame | Iterable[pd.DataFrame], spec: dict, path: Path) -> int:
     encoding = spec.get("encoding", "utf-8").lower()
-    if encoding in ("cp1252", "windows-1252", "latin-1", "latin1"):
-        data = data.decode("utf-8").encode(encoding)
-    elif encoding == "utf-8-sig":
-        data = b"\xef\xbb\xbf" + data
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return len(df)
+    rows = 0
+    with path.open("wb") as fh:
+        if encoding == "utf-8-sig":
+            fh.write(b"\xef\xbb\xbf")
+        for i, chunk in enumerate(_chunks(frames)):
+            table = pa.Table.from_pandas(to_native(chunk, spec), preserve_index=False)
+            table = table.cast(pa.schema([pa.field(f.name, _csv_type(f.type)) for f in table.schema]))
+            buf = io.BytesIO()
+            pacsv.write_csv(table, buf, pacsv.WriteOptions(include_header=i == 0, delimiter=spec["delimiter"], quoting_style="needed"))
+            data = buf.getvalue()
+            if encoding in ("cp1252", "windows-1252", "latin-1", "latin1") and not data.isascii():
+                data = data.decode("utf-8").encode(encoding)  # ASCII bytes are already valid cp1252
+            fh.write(data)
+            rows += len(chunk)
+    return rows
 
 
 def _csv_type(t: pa.DataType) -> pa.DataType:
@@ -73,14 +104,25 @@ def _csv_type(t: pa.DataType) -> pa.DataType:
     return t
 
 
-def write_parquet(df: pd.DataFrame, spec: dict, path: Path) -> int:
-    native = to_native(df, spec)
-    for col in native.columns:
-        if pd.api.types.is_datetime64_any_dtype(native[col]):
-            native[col] = native[col].to_numpy().astype("datetime64[D]")
+def write_parquet(frames: pd.DataFrame | Iterable[pd.DataFrame], spec: dict, path: Path) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(pa.Table.from_pandas(native, preserve_index=False), path, compression="zstd")
-    return len(df)
+    writer, schema, rows = None, None, 0
+    try:
+        for chunk in _chunks(frames):
+            native = to_native(chunk, spec)
+            for col in native.columns:
+                if pd.api.types.is_datetime64_any_dtype(native[col]):
+                    native[col] = native[col].to_numpy().astype("datetime64[D]")
+            table = pa.Table.from_pandas(native, preserve_index=False)
+            if writer is None:  # the first chunk fixes the schema; an all-null column is text
+                schema = pa.schema([pa.field(f.name, pa.string() if pa.types.is_null(f.type) else f.type) for f in table.schema])
+                writer = pq.ParquetWriter(path, schema, compression="zstd")
+            writer.write_table(table.cast(schema))
+            rows += len(chunk)
+    finally:
+        if writer is not None:
+            writer.close()
+    return rows
 
 
 def write_xlsx(sheets: list[tuple[pd.DataFrame, dict]], path: Path) -> int:
@@ -114,7 +156,7 @@ def _fix_created_time(path: Path) -> None:
     stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     with zipfile.ZipFile(path) as src:
         entries = [(info, src.read(info)) for info in src.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
         for info, data in entries:
             if info.filename == "docProps/core.xml":
                 data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp, data)
@@ -123,9 +165,11 @@ def _fix_created_time(path: Path) -> None:
             dst.writestr(out, data)
 
 
-def write(df: pd.DataFrame, spec: dict, path: Path) -> int:
+def write(frames: pd.DataFrame | Iterable[pd.DataFrame], spec: dict, path: Path) -> int:
+    """Write a frame, or an iterable of frames (chunks of one table), in the spec's format."""
     if spec["format"] == "csv":
-        return write_csv(df, spec, path)
+        return write_csv(frames, spec, path)
     if spec["format"] == "parquet":
-        return write_parquet(df, spec, path)
-    return write_xlsx([(df, spec)], path)
+        return write_parquet(frames, spec, path)
+    frame = frames if isinstance(frames, pd.DataFrame) else pd.concat(list(frames), ignore_index=True)
+    return write_xlsx([(frame, spec)], path)

@@ -1,0 +1,65 @@
+"""Benchmarks of dtsen-pipeline (`make bench`). Each step runs in its own process; the script
+reports wall time and that process's peak resident memory, plus the machine it ran on, as a
+markdown table row ready for BENCHMARKS.md.
+
+    python benchmarks/run.py --scale 1.0            # every benchmark
+    python benchmarks/run.py --scale 0.1 --only generate
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "benchmarks" / "out"
+
+
+def _measure(name: str, cmd: list[str]) -> dict:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.monotonic()
+    proc = subprocess.run(cmd, cwd=ROOT)
+    seconds = time.monotonic() - start
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if proc.returncode:
+        sys.exit(f"benchmark {name} failed (exit {proc.returncode}): {' '.join(cmd)}")
+    return {"name": name, "seconds": seconds, "peak_gib": max(peak_kb, before) / 2**20}
+
+
+def _machine() -> str:
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{os.cpu_count()} cores, {mem:.0f} GiB, {platform.machine()}, Python {platform.python_version()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--seed", type=int, default=20250101)
+    parser.add_argument("--only", choices=["generate", "run"], default=None)
+    args = parser.parse_args()
+    world = OUT / f"world-{args.scale}"
+    dtsen = str(Path(sys.executable).with_name("dtsen"))
+    results = []
+    if args.only in (None, "generate"):
+        shutil.rmtree(world, ignore_errors=True)
+        results.append(_measure("generate (4 quarters)", [dtsen, "generate", "--out", str(world), "--scale", str(args.scale), "--seed", str(args.seed)]))
+    if args.only in (None, "run"):
+        db = world / "dtsen.duckdb"
+        db.unlink(missing_ok=True)
+        results.append(_measure("run (4 quarters)", [dtsen, "run", "--data", str(world), "--db", str(db)]))
+    print(f"\nmachine: {_machine()}; scale {args.scale}, seed {args.seed}")
+    print("| benchmark | scale | wall time | peak memory |")
+    print("| --- | --- | --- | --- |")
+    for r in results:
+        print(f"| {r['name']} | {args.scale} | {r['seconds']:.0f} s | {r['peak_gib']:.1f} GiB |")
+
+
+if __name__ == "__main__":
+    main()

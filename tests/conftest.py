@@ -1,0 +1,25 @@
+import os
+
+import pytest
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+TINY_SCALE = 0.005  # ~27 k people, Gunungkidul ~3.9 k: large enough for shares, small enough to be quick
+TINY_SEED = 11
+
+
+@pytest.fixture(scope="session")
+def tiny_world(tmp_path_factory):
+    """One synthetic world (4 quarters) shared by the tests that only read it."""
+    from dtsen_pipeline.synthetic.generate import generate
+
+    out = tmp_path_factory.mktemp("world")
+    summary = generate(out, scale=TINY_SCALE, seed=TINY_SEED)
+    return out, summary
+
+
+@pytest.fixture(scope="session")
+def world_config():
+    from dtsen_pipeline.synthetic.config import load_world
+
+    return load_world(scale=TINY_SCALE, seed=TINY_SEED)

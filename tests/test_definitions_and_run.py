@@ -1,0 +1,114 @@
+"""The Dagster code location loads, and `dtsen run` materialises the raw-discovery assets per
+quarter, idempotently, reporting missing files and columns by name."""
+
+import shutil
+
+import duckdb
+import pytest
+from dagster import AssetKey, Definitions
+
+from dtsen_pipeline.cli import main
+from dtsen_pipeline.definitions import build_definitions, defs
+from dtsen_pipeline.partitions import quarterly
+from dtsen_pipeline.sources.mapping import load_mapping
+
+
+def test_definitions_load_with_an_asset_and_check_per_source():
+    Definitions.validate_loadable(defs)
+    keys = {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()}
+    assert keys == {f"mentah_{source}" for source in load_mapping()}
+    job = defs.resolve_job_def("dtsen_kuartalan")
+    assert job.partitions_def == quarterly
+    assert defs.resolve_schedule_def("dtsen_kuartalan_schedule").cron_schedule == "0 0 1 */3 *"
+    checks = defs.resolve_asset_graph().asset_check_keys
+    assert {c.asset_key for c in checks} == {AssetKey(k) for k in keys}
+
+
+def test_quarterly_partition_keys():
+    keys = quarterly.get_partition_keys()
+    assert keys[:4] == ["2025-01-01", "2025-04-01", "2025-07-01", "2025-10-01"]
+    assert all(k[5:] in ("01-01", "04-01", "07-01", "10-01") for k in keys)
+
+
+def _rows(db, sql):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_run_materialises_every_quarter_and_reruns_identically(tiny_world, tmp_path, capsys):
+    world, summary = tiny_world
+    db = tmp_path / "dtsen.duckdb"
+    assert main(["run", "--data", str(world), "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("run ok") == 4
+    per_quarter = dict(_rows(db, "SELECT periode, count(DISTINCT sumber) FROM sources.berkas_mentah GROUP BY 1"))
+    assert per_quarter == {q: len(load_mapping()) for q in summary}
+    dukcapil_rows = _rows(db, "SELECT baris FROM sources.berkas_mentah WHERE periode = '2025-04-01' AND sumber = 'dukcapil'")
+    assert dukcapil_rows == [(summary["2025-04-01"]["dukcapil"],)]
+    before = _rows(db, "SELECT count(*) FROM sources.berkas_mentah")
+    assert main(["run", "--data", str(world), "--db", str(db), "--partition", "2025-04-01"]) == 0
+    assert _rows(db, "SELECT count(*) FROM sources.berkas_mentah") == before
+    assert _rows(db, "SELECT count(*) FROM sources.berkas_mentah WHERE galat IS NOT NULL") == [(0,)]
+
+
+def test_missing_file_and_column_fail_the_check_by_name(tiny_world, tmp_path, capsys):
+    world, _ = tiny_world
+    data = tmp_path / "data"
+    shutil.copytree(world / "raw" / "2025-01-01", data / "raw" / "2025-01-01")
+    (data / "raw" / "2025-01-01" / "dtks" / "dtks_keluarga.csv").unlink()
+    dukcapil = data / "raw" / "2025-01-01" / "dukcapil" / "biodata_wni.csv"
+    text = dukcapil.read_text(encoding="utf-8")
+    dukcapil.write_text(text.replace('"NAMA_LGKP"', '"NAMA"', 1), encoding="utf-8")
+    assert main(["run", "--data", str(data), "--db", str(tmp_path / "x.duckdb")]) == 1
+    out = capsys.readouterr().out
+    assert "mentah_dtks berkas_lengkap" in out and "dtks/dtks_keluarga*.csv" in out
+    assert "mentah_dukcapil berkas_lengkap" in out and "NAMA_LGKP" in out
+
+
+def test_run_without_quarters_says_what_to_do(tmp_path, capsys):
+    assert main(["run", "--data", str(tmp_path), "--db", str(tmp_path / "x.duckdb")]) == 2
+    assert "dtsen generate" in capsys.readouterr().err
+
+
+def test_locked_database_gives_a_clear_message(tmp_path):
+    from dtsen_pipeline.resources import DuckDBStorage, StorageLockedError
+
+    storage = DuckDBStorage(database=str(tmp_path / "x.duckdb"))
+    import multiprocessing as mp
+
+    ctx = mp.get_context("spawn")
+    ready, release = ctx.Event(), ctx.Event()
+    holder = ctx.Process(target=_hold_lock, args=(str(tmp_path / "x.duckdb"), ready, release))
+    holder.start()
+    try:
+        assert ready.wait(60)
+        with pytest.raises(StorageLockedError, match="open in another process"):
+            with storage.connect():
+                pass
+    finally:
+        release.set()
+        holder.join(30)
+
+
+def _hold_lock(path, ready, release):
+    con = duckdb.connect(path)
+    ready.set()
+    release.wait(60)
+    con.close()
+
+
+def test_replace_partition_is_atomic(tmp_path):
+    import pandas as pd
+
+    from dtsen_pipeline.resources import DuckDBStorage
+
+    storage = DuckDBStorage(database=str(tmp_path / "x.duckdb"))
+    storage.replace_partition("s.t", "2025-01-01", pd.DataFrame({"periode": ["2025-01-01"] * 3, "v": [1, 2, 3]}))
+    storage.replace_partition("s.t", "2025-04-01", pd.DataFrame({"periode": ["2025-04-01"], "v": [9]}))
+    with pytest.raises(Exception):
+        storage.replace_partition("s.t", "2025-01-01", pd.DataFrame({"periode": ["2025-01-01"], "v": ["not a number"]}))
+    assert storage.query("SELECT periode, count(*) n FROM s.t GROUP BY 1 ORDER BY 1").to_dict("list") == {
+        "periode": ["2025-01-01", "2025-04-01"], "n": [3, 1]}
