@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -23,14 +22,15 @@ OUT = ROOT / "benchmarks" / "out"
 
 
 def _measure(name: str, cmd: list[str]) -> dict:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Wall time and peak resident memory of one child process (its own rusage, via wait4)."""
     start = time.monotonic()
-    proc = subprocess.run(cmd, cwd=ROOT)
+    proc = subprocess.Popen(cmd, cwd=ROOT)
+    _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.monotonic() - start
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    if proc.returncode:
-        sys.exit(f"benchmark {name} failed (exit {proc.returncode}): {' '.join(cmd)}")
-    return {"name": name, "seconds": seconds, "peak_gib": max(peak_kb, before) / 2**20}
+    code = os.waitstatus_to_exitcode(status)
+    if code:
+        sys.exit(f"benchmark {name} failed (exit {code}): {' '.join(cmd)}")
+    return {"name": name, "seconds": seconds, "peak_gib": usage.ru_maxrss / 2**20}
 
 
 def _machine() -> str:

@@ -83,7 +83,8 @@ def _run(args) -> int:
             print(f"dtsen run: no folder {raw.quarter_dir(key)}", file=sys.stderr)
             return 2
         try:
-            result = job.execute_in_process(partition_key=key, instance=instance, raise_on_error=False)
+            result = job.execute_in_process(partition_key=key, instance=instance, raise_on_error=False,
+                                            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}})
         except StorageLockedError as exc:
             print(f"dtsen run: {exc}", file=sys.stderr)
             return 3

@@ -34,7 +34,12 @@ def assign(rng: np.random.Generator, rates: dict[str, float], eligible: dict[str
 def eligibility(rec: pd.DataFrame, at: np.datetime64) -> dict[str, np.ndarray]:
     birth = pd.DatetimeIndex(rec["tgl_lahir"])
     age = (at - rec["tgl_lahir"].to_numpy()) / np.timedelta64(1, "D") / 365.25
-    nama = rec["nama"].astype(str)
+    codes, uniques = pd.factorize(rec["nama"].astype(str))  # names repeat: test each distinct one once
+    names = pd.Series(uniques)
+
+    def by_name(test) -> np.ndarray:
+        return np.asarray(test(names), dtype=bool)[codes]
+
     has_nik = rec["nik"].notna().to_numpy()
     return {
         "nik_digit": has_nik, "nik_swap": has_nik, "nik_spreadsheet": has_nik, "nik_other_person": has_nik,
@@ -42,9 +47,9 @@ def eligibility(rec: pd.DataFrame, at: np.datetime64) -> dict[str, np.ndarray]:
         "birthdate_default": age >= 50,
         "name_title": age >= 25,  # hajj titles and degrees belong to adults
         "birthdate_swapped": (birth.day <= 12) & (birth.day != birth.month),
-        "name_old_spelling": nama.str.contains("U|J|C|NY|SY|KH|Y", regex=True).to_numpy(),
-        "name_abbreviation": nama.str.contains(" ").to_numpy() | nama.str.startswith(("MUHAMMAD", "SITI", "ABDUL")).to_numpy(),
-        "name_spelling": nama.str.contains("MUHAMMAD|AHMAD|IY|IA|YA", regex=True).to_numpy(),
+        "name_old_spelling": by_name(lambda n: n.str.contains("U|J|C|NY|SY|KH|Y", regex=True)),
+        "name_abbreviation": by_name(lambda n: n.str.contains(" ") | n.str.startswith(("MUHAMMAD", "SITI", "ABDUL"))),
+        "name_spelling": by_name(lambda n: n.str.contains("MUHAMMAD|AHMAD|IY|IA|YA", regex=True)),
     }
 
 

@@ -44,8 +44,14 @@ def _person_vars(world: World, rec: pd.DataFrame, fam_by_id: pd.DataFrame) -> pd
                             rec["pekerjaan"].to_numpy(), noise)
 
 
-def dukcapil(world: World) -> pd.DataFrame:
-    p, fam = world.persons, world.families
+def iter_dukcapil(world: World, chunk: int = 400_000):
+    """The civil-registry extract, ``chunk`` people at a time (living and deceased)."""
+    for start in range(0, max(len(world.persons), 1), chunk):
+        yield _dukcapil_chunk(world, world.persons.iloc[start:start + chunk])
+
+
+def _dukcapil_chunk(world: World, p: pd.DataFrame) -> pd.DataFrame:
+    fam = world.families
     fid = p["fid"].to_numpy()
     alive = p["alive"].to_numpy()
     return pd.DataFrame({
@@ -75,12 +81,12 @@ def iter_registry_families(world: World, reg: Registry, extra: list[str] | None 
     head_name = heads.set_index("id_keluarga_sumber")["nama"]
     step = chunk or max(len(listed), 1)
     for start in range(0, max(len(listed), 1), step):
-        yield _family_chunk(world, listed.iloc[start:start + step], head_name, extra, variables)
+        yield _family_chunk(world, reg, listed.iloc[start:start + step], head_name, extra, variables)
 
 
-def _family_chunk(world, f, head_name, extra, variables) -> pd.DataFrame:
+def _family_chunk(world, reg, f, head_name, extra, variables) -> pd.DataFrame:
     out = pd.DataFrame({
-        "id_keluarga_sumber": f["id_keluarga_sumber"].to_numpy(), "no_kk": f["no_kk"].to_numpy(dtype=object),
+        "id_keluarga_sumber": reg.family_ids(f["id_keluarga_sumber"]), "no_kk": f["no_kk"].to_numpy(dtype=object),
         "nama_kepala": f["id_keluarga_sumber"].map(head_name).to_numpy(dtype=object),
         "kode_desa": f["kode_desa"].to_numpy(dtype=object), "alamat": f["alamat"].to_numpy(dtype=object),
         "rt": f["rt"].to_numpy(), "rw": f["rw"].to_numpy(), "tgl_pendataan": f["snapshot_date"].to_numpy(),
@@ -101,11 +107,13 @@ def iter_registry_persons(world: World, reg: Registry, variables: list[str] | No
     fam = reg.families.set_index("id_keluarga_sumber")
     step = chunk or max(len(listed), 1)
     for start in range(0, max(len(listed), 1), step):
-        yield _person_chunk(world, listed.iloc[start:start + step].reset_index(drop=True), fam, variables)
+        yield _person_chunk(world, reg, listed.iloc[start:start + step].reset_index(drop=True), fam, variables)
 
 
-def _person_chunk(world, rec, fam, variables) -> pd.DataFrame:
-    out = rec[["id_sumber", "id_keluarga_sumber", "nik", "nama", "tgl_lahir", "jenis_kelamin", "hubungan_keluarga", "pekerjaan"]].copy()
+def _person_chunk(world, reg, rec, fam, variables) -> pd.DataFrame:
+    out = rec[["nik", "nama", "tgl_lahir", "jenis_kelamin", "hubungan_keluarga", "pekerjaan"]].copy()
+    out.insert(0, "id_keluarga_sumber", reg.family_ids(rec["id_keluarga_sumber"]))
+    out.insert(0, "id_sumber", reg.person_ids(rec["id_sumber"]))
     out["no_kk"] = fam.loc[rec["id_keluarga_sumber"], "no_kk"].to_numpy(dtype=object)
     if "nik_cell" in rec:
         out["nik_cell"] = rec["nik_cell"].to_numpy()
@@ -153,7 +161,7 @@ def recipients(world: World, dtks: Registry, rng: np.random.Generator, cfg: dict
         order = np.argsort(np.where(eligible, score, np.inf), kind="stable")[: min(target, int(eligible.sum()))]
         chosen = f.iloc[order]
         rows = carer.loc[chosen["id_keluarga_sumber"]]
-        listed = pd.DataFrame({"id_sumber": (program.upper() + "-" + chosen["id_keluarga_sumber"]).to_numpy(dtype=object),
+        listed = pd.DataFrame({"id_sumber": (program.upper() + "-" + pd.Series(dtks.family_ids(chosen["id_keluarga_sumber"]))).to_numpy(dtype=object),
                                "pid": rows["pid"].to_numpy(), "nik": rows["nik"].to_numpy(dtype=object), "nama": rows["nama"].to_numpy(dtype=object),
                                "no_kk": chosen["no_kk"].to_numpy(dtype=object), "kode_desa": chosen["kode_desa"].to_numpy(dtype=object),
                                "jenis_galat": rows["jenis_galat"].to_numpy(dtype=object)})
@@ -177,7 +185,7 @@ def recipients(world: World, dtks: Registry, rng: np.random.Generator, cfg: dict
     extra_p = rng.choice(extra_p, min(len(extra_p), int(round(c["random_inclusion"] * target))), replace=False)
     pbi = pd.concat([
         members[["pid", "nik", "nama", "tgl_lahir", "jenis_kelamin", "jenis_galat"]].assign(
-            id_sumber=("0" + members["id_sumber"].str.slice(1)).to_numpy(dtype=object)),
+            id_sumber=("0" + members["id_sumber"].astype(str).str.zfill(12)).to_numpy(dtype=object)),
         pd.DataFrame({"id_sumber": ("9" + pd.Series(extra_p).astype(str).str.zfill(12)).to_numpy(dtype=object), "pid": extra_p, "nik": world.persons.loc[extra_p, "nik"].to_numpy(dtype=object),
                       "nama": world.persons.loc[extra_p, "name"].to_numpy(dtype=object),
                       "tgl_lahir": world.persons.loc[extra_p, "birth"].to_numpy(),

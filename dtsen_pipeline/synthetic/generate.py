@@ -10,16 +10,20 @@ is simulated, so memory stays at one world plus its registries.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import shutil
 import time
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from ..sources.mapping import load_mapping
 from . import extracts, registries
@@ -30,6 +34,16 @@ from .regions import build_regions, load_catalog
 from .writers import write, write_xlsx
 
 log = logging.getLogger("dtsen.generate")
+
+
+@contextlib.contextmanager
+def _step(name: str):
+    """DEBUG log of a step's duration and the process's resident memory after it."""
+    start = time.monotonic()
+    yield
+    if log.isEnabledFor(logging.DEBUG):
+        rss = int(Path("/proc/self/statm").read_text().split()[1]) * 4096 / 2**30 if Path("/proc/self/statm").exists() else float("nan")
+        log.debug("%s: %.1fs, rss %.2f GiB", name, time.monotonic() - start, rss)
 
 TRUTH_README = """Ground truth of a synthetic DTSEN world (evaluation only; the pipeline's stages never read it).
 
@@ -79,28 +93,37 @@ def _generate(out, scale, seed, world_file, mapping_file) -> dict:
              len(dtks.persons), len(p3ke.persons), len(regsosek.persons), time.monotonic() - t0)
     recipient_noise = rng.standard_normal((len(world.families) * 2, 3))
     static = out / ".static"
-    static_files = _write_static(world, p3ke, regsosek, mapping, static)
+    regs = {"dtks": dtks, "p3ke": p3ke, "regsosek": regsosek}
 
+    # Work that draws no random numbers runs in a background thread beside the main one (pyarrow,
+    # zlib and the xlsx writer release the GIL); everything that draws from rng stays on the main
+    # thread in a fixed order, so the output is the same for a seed.
     summary = {}
-    for q, date in enumerate(quarter_starts(cfg)):
-        if q:
-            advance(world, rng)
-            registries.dtks_update(dtks, world, rng, cfg)
-        if len(world.families) > len(recipient_noise):
-            recipient_noise = np.vstack([recipient_noise, rng.standard_normal((len(world.families), 3))])
-        key = date.isoformat()
-        qdir, tdir = out / "raw" / key, out / "truth" / key
-        if qdir.exists():
-            shutil.rmtree(qdir)
-        rows = _write_quarter(world, dtks, mapping, rng, cfg, recipient_noise, qdir, tdir, q)
-        for rel in static_files:
-            (qdir / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(static / rel, qdir / rel)
-        rows["padan"] = _write_padan(world, {"dtks": dtks, "p3ke": p3ke, "regsosek": regsosek}, tdir)
-        _write_manifest(qdir, key, cfg)
-        summary[key] = rows
-        log.info("quarter %s written: %d living people, %d families (%.1fs)", key, world.persons["alive"].sum(),
-                 int(world.families["active"].sum()), time.monotonic() - t0)
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="dtsen-write") as background:
+        static_job = background.submit(_write_static, world, p3ke, regsosek, mapping, static)
+        for q, date in enumerate(quarter_starts(cfg)):
+            if q:
+                with _step("advance the world and DTKS"):
+                    advance(world, rng)
+                    registries.dtks_update(dtks, world, rng, cfg)
+            if len(world.families) > len(recipient_noise):
+                recipient_noise = np.vstack([recipient_noise, rng.standard_normal((len(world.families), 3))])
+            key = date.isoformat()
+            qdir, tdir = out / "raw" / key, out / "truth" / key
+            if qdir.exists():
+                shutil.rmtree(qdir)
+            tdir.mkdir(parents=True, exist_ok=True)
+            registry_job = background.submit(_write_dukcapil_and_padan, world, regs, mapping, qdir, tdir)
+            rows = _write_quarter(world, dtks, mapping, rng, cfg, recipient_noise, qdir, tdir, q)
+            rows.update(registry_job.result())
+            static_files = static_job.result()  # P3KE and REGSOSEK are written once, while quarter 1 is
+            for rel in static_files:
+                (qdir / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(static / rel, qdir / rel)
+            _write_manifest(qdir, key, cfg)
+            summary[key] = rows
+            log.info("quarter %s written: %d living people, %d families (%.1fs)", key, world.persons["alive"].sum(),
+                     int(world.families["active"].sum()), time.monotonic() - t0)
     shutil.rmtree(static)
     (out / "truth" / "README.txt").write_text(TRUTH_README, encoding="utf-8")
     return summary
@@ -121,21 +144,21 @@ def _write_static(world, p3ke, regsosek, mapping, static: Path) -> list[str]:
     if static.exists():
         shutil.rmtree(static)
     files = []
-    fam = extracts.registry_families(world, p3ke, extra=["desil_p3ke"], variables=_variables(_spec(mapping, "p3ke", "keluarga")))
-    ind = extracts.registry_persons(world, p3ke, variables=_variables(_spec(mapping, "p3ke", "individu")))
+    with _step("p3ke frames"):
+        fam = extracts.registry_families(world, p3ke, extra=["desil_p3ke"], variables=_variables(_spec(mapping, "p3ke", "keluarga")))
+        ind = extracts.registry_persons(world, p3ke, variables=_variables(_spec(mapping, "p3ke", "individu")))
     fam_kab = fam["kode_desa"].str.slice(0, 4)
     ind_kab = ind["id_keluarga_sumber"].map(pd.Series(fam_kab.to_numpy(), index=fam["id_keluarga_sumber"]))
     for kab in sorted(fam_kab.unique()):
         path = _path(static, _spec(mapping, "p3ke", "keluarga"), kab)
-        write_xlsx([(_only(fam[fam_kab == kab], mapping, "p3ke", "keluarga"), _spec(mapping, "p3ke", "keluarga")),
-                    (_only(ind[(ind_kab == kab).to_numpy()], mapping, "p3ke", "individu"), _spec(mapping, "p3ke", "individu"))], path)
+        with _step(f"p3ke/{kab}"):
+            write_xlsx([(_only(fam[fam_kab == kab], mapping, "p3ke", "keluarga"), _spec(mapping, "p3ke", "keluarga")),
+                        (_only(ind[(ind_kab == kab).to_numpy()], mapping, "p3ke", "individu"), _spec(mapping, "p3ke", "individu"))], path)
         files.append(str(path.relative_to(static)))
     families = (c.assign(kode_desa=extracts.to_bps(world, c["kode_desa"])) for c in extracts.iter_registry_families(world, regsosek))
     for name, frames in (("keluarga", families), ("individu", extracts.iter_registry_persons(world, regsosek))):
-        spec = _spec(mapping, "regsosek", name)
-        path = _path(static, spec)
-        write((_only(c, mapping, "regsosek", name) for c in frames), spec, path)
-        files.append(str(path.relative_to(static)))
+        _emit({}, mapping, static, "regsosek", name, _only_chunks(frames, mapping, "regsosek", name))
+        files.append(str(_path(static, _spec(mapping, "regsosek", name)).relative_to(static)))
     return files
 
 
@@ -155,31 +178,45 @@ def _only(frame: pd.DataFrame, mapping: dict, source: str, name: str) -> pd.Data
     return frame[[c for c in frame.columns if c in spec["columns"] or c == "nik_cell"]]
 
 
-def _write_quarter(world, dtks, mapping, rng, cfg, recipient_noise, qdir: Path, tdir: Path, q: int) -> dict:
-    rows = {}
-    rows["dukcapil"] = write(extracts.dukcapil(world), _spec(mapping, "dukcapil", "individu"), _path(qdir, _spec(mapping, "dukcapil", "individu")))
-    for name, frames in (("keluarga", extracts.iter_registry_families(world, dtks)), ("individu", extracts.iter_registry_persons(world, dtks))):
-        spec = _spec(mapping, "dtks", name)
-        rows[f"dtks_{name}"] = write((_only(c, mapping, "dtks", name) for c in frames), spec, _path(qdir, spec))
-    lists = extracts.recipients(world, dtks, rng, cfg, recipient_noise)
-    for program, frame in lists.items():
-        source = f"penerima_{program}"
-        rows[source] = write(_only(frame, mapping, source, "penerima"), _spec(mapping, source, "penerima"), _path(qdir, _spec(mapping, source, "penerima")))
-    asn = extracts.asn_list(world, rng, cfg)
-    rows["negatif_asn"] = write(asn, _spec(mapping, "negatif_asn", "daftar"), _path(qdir, _spec(mapping, "negatif_asn", "daftar")))
-    all_pids = np.concatenate([f["pid"].to_numpy() for f in lists.values()])
-    ppatk = extracts.ppatk_list(world, all_pids, cfg)
-    rows["negatif_ppatk"] = write(ppatk, _spec(mapping, "negatif_ppatk", "daftar"), _path(qdir, _spec(mapping, "negatif_ppatk", "daftar")))
-    keluarga, anggota = extracts.survey(world, rng, cfg, q)
-    rows["survei_keluarga"] = write(keluarga, _spec(mapping, "survei", "keluarga"), _path(qdir, _spec(mapping, "survei", "keluarga")))
-    rows["survei_anggota"] = write(anggota, _spec(mapping, "survei", "anggota"), _path(qdir, _spec(mapping, "survei", "anggota")))
-    ref = world.regions.referensi()
-    rows["wilayah"] = write(ref, _spec(mapping, "wilayah", "referensi"), _path(qdir, _spec(mapping, "wilayah", "referensi")))
+def _emit(rows: dict, mapping: dict, qdir: Path, source: str, name: str, frames, key: str | None = None) -> None:
+    """Write one extract (a frame or chunks) through its mapping spec; count its rows."""
+    spec = _spec(mapping, source, name)
+    with _step(f"{source}/{name}"):
+        rows[key or source] = write(frames, spec, _path(qdir, spec))
 
-    tdir.mkdir(parents=True, exist_ok=True)
-    truth = extracts.welfare_truth(world)
-    truth.to_parquet(tdir / "kesejahteraan.parquet", index=False)
-    _recipient_truth(world, lists, truth).to_parquet(tdir / "penerima.parquet", index=False)
+
+def _only_chunks(frames, mapping: dict, source: str, name: str):
+    return (_only(c, mapping, source, name) for c in frames)
+
+
+def _write_dukcapil_and_padan(world, regs: dict, mapping, qdir: Path, tdir: Path) -> dict:
+    rows: dict = {}
+    _emit(rows, mapping, qdir, "dukcapil", "individu", extracts.iter_dukcapil(world))
+    with _step("padan"):
+        rows["padan"] = _write_padan(world, regs, tdir)
+    return rows
+
+
+def _write_quarter(world, dtks, mapping, rng, cfg, recipient_noise, qdir: Path, tdir: Path, q: int) -> dict:
+    rows: dict = {}
+    _emit(rows, mapping, qdir, "dtks", "keluarga", _only_chunks(extracts.iter_registry_families(world, dtks), mapping, "dtks", "keluarga"), "dtks_keluarga")
+    _emit(rows, mapping, qdir, "dtks", "individu", _only_chunks(extracts.iter_registry_persons(world, dtks), mapping, "dtks", "individu"), "dtks_individu")
+    with _step("recipients"):
+        lists = extracts.recipients(world, dtks, rng, cfg, recipient_noise)
+    for program, frame in lists.items():
+        _emit(rows, mapping, qdir, f"penerima_{program}", "penerima", _only(frame, mapping, f"penerima_{program}", "penerima"))
+    _emit(rows, mapping, qdir, "negatif_asn", "daftar", extracts.asn_list(world, rng, cfg))
+    all_pids = np.concatenate([f["pid"].to_numpy() for f in lists.values()])
+    _emit(rows, mapping, qdir, "negatif_ppatk", "daftar", extracts.ppatk_list(world, all_pids, cfg))
+    with _step("survey"):
+        keluarga, anggota = extracts.survey(world, rng, cfg, q)
+    _emit(rows, mapping, qdir, "survei", "keluarga", keluarga, "survei_keluarga")
+    _emit(rows, mapping, qdir, "survei", "anggota", anggota, "survei_anggota")
+    _emit(rows, mapping, qdir, "wilayah", "referensi", world.regions.referensi())
+    with _step("truth: kesejahteraan, penerima"):
+        truth = extracts.welfare_truth(world)
+        truth.to_parquet(tdir / "kesejahteraan.parquet", index=False)
+        _recipient_truth(world, lists, truth).to_parquet(tdir / "penerima.parquet", index=False)
     return rows
 
 
@@ -204,20 +241,36 @@ def _recipient_truth(world, lists: dict, welfare: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def _write_padan(world, regs: dict, tdir: Path) -> int:
+PADAN_SCHEMA = pa.schema([("sumber", pa.string()), ("id_sumber", pa.string()), ("nik_benar", pa.string()),
+                          ("jenis_galat", pa.string()), ("duplikat_dari", pa.string())])
+
+
+def _padan_parts(world, regs: dict, chunk: int = 1_000_000):
     nik = world.persons["nik"].to_numpy(dtype=object)
-    parts = [pd.DataFrame({"sumber": "dukcapil", "id_sumber": nik, "nik_benar": nik, "jenis_galat": "none", "duplikat_dari": None})]
+    for start in range(0, len(nik), chunk):
+        part = nik[start:start + chunk]
+        yield pd.DataFrame({"sumber": "dukcapil", "id_sumber": part, "nik_benar": part, "jenis_galat": "none", "duplikat_dari": None})
     for name, reg in regs.items():
-        rec = reg.persons[reg.persons["listed"]]
-        pid = rec["pid"].to_numpy()
-        parts.append(pd.DataFrame({
-            "sumber": name, "id_sumber": rec["id_sumber"].to_numpy(dtype=object),
-            "nik_benar": np.where(pid >= 0, nik[np.maximum(pid, 0)], None),
-            "jenis_galat": rec["jenis_galat"].to_numpy(dtype=object), "duplikat_dari": rec["duplikat_dari"].to_numpy(dtype=object),
-        }))
-    padan = pd.concat(parts, ignore_index=True)
-    padan.to_parquet(tdir / "padan.parquet", index=False)
-    return len(padan)
+        listed = reg.persons[reg.persons["listed"]]
+        for start in range(0, len(listed), chunk):
+            rec = listed.iloc[start:start + chunk]
+            pid = rec["pid"].to_numpy()
+            yield pd.DataFrame({
+                "sumber": name, "id_sumber": reg.person_ids(rec["id_sumber"]),
+                "nik_benar": np.where(pid >= 0, nik[np.maximum(pid, 0)], None),
+                "jenis_galat": rec["jenis_galat"].to_numpy(dtype=object),
+                "duplikat_dari": np.where(rec["duplikat_dari"] >= 0, reg.person_ids(rec["duplikat_dari"]), None),
+            })
+
+
+def _write_padan(world, regs: dict, tdir: Path) -> int:
+    """padan.parquet, written source by source in chunks (it has a row per source record)."""
+    rows = 0
+    with pq.ParquetWriter(tdir / "padan.parquet", PADAN_SCHEMA, compression="zstd") as writer:
+        for part in _padan_parts(world, regs):
+            writer.write_table(pa.Table.from_pandas(part, schema=PADAN_SCHEMA, preserve_index=False))
+            rows += len(part)
+    return rows
 
 
 def _write_manifest(qdir: Path, key: str, cfg: dict) -> None:

@@ -25,16 +25,32 @@ PERSON_COLUMNS = ["id_sumber", "id_keluarga_sumber", "pid", "fid", "nik", "nama"
 
 @dataclass
 class Registry:
+    """Record ids are kept as integers (millions of id strings would cost gigabytes at scale
+    1.0) and formatted with the source's prefix when written: ``person_ids``/``family_ids``."""
+
     name: str
     families: pd.DataFrame  # id_keluarga_sumber, fid, no_kk, kode_desa, alamat, rt, rw, snapshot_z, snapshot_date, listed
-    persons: pd.DataFrame   # PERSON_COLUMNS
+    persons: pd.DataFrame   # PERSON_COLUMNS; duplikat_dari is -1 when the record is no duplicate
+    family_prefix: str
+    person_prefix: str
     next_family: int = 0
     next_person: int = 0
     intercept: float = 0.0  # DTKS: inclusion intercept found at the start, reused for new entries
 
 
-def _ids(prefix: str, start: int, n: int, width: int) -> np.ndarray:
-    return (prefix + pd.Series(np.arange(start, start + n)).astype(str).str.zfill(width)).to_numpy(dtype=object)
+    def person_ids(self, ids) -> np.ndarray:
+        return _format_ids(self.person_prefix, ids)
+
+    def family_ids(self, ids) -> np.ndarray:
+        return _format_ids(self.family_prefix, ids)
+
+
+def _format_ids(prefix: str, ids) -> np.ndarray:
+    return (prefix + pd.Series(np.asarray(ids)).astype(str).str.zfill(12)).to_numpy(dtype=object)
+
+
+def _new_registry(name: str, family_prefix: str, person_prefix: str) -> Registry:
+    return Registry(name, pd.DataFrame(), pd.DataFrame(columns=PERSON_COLUMNS), family_prefix, person_prefix)
 
 
 def _true_records(world: World, pids: np.ndarray) -> pd.DataFrame:
@@ -64,7 +80,7 @@ def _fake_people(world: World, rng, fids: np.ndarray, at: np.datetime64) -> pd.D
 
 
 def add_records(reg: Registry, world: World, rng, pids: np.ndarray, fam_ids: np.ndarray, cfg_source: dict,
-                rates: dict, at: np.datetime64, id_prefix: str) -> pd.DataFrame:
+                rates: dict, at: np.datetime64) -> pd.DataFrame:
     """Create person records (true values + injected errors), plus duplicates and unknown people."""
     rec = _true_records(world, pids)
     rec["id_keluarga_sumber"] = fam_ids
@@ -77,7 +93,7 @@ def add_records(reg: Registry, world: World, rng, pids: np.ndarray, fam_ids: np.
     kinds = errors.assign(rng, rates, errors.eligibility(rec, at), len(rec))
     out = errors.apply(rng, rec, kinds)
     out["jenis_galat"] = np.where(out["pid"] < 0, "not_in_dukcapil", kinds)
-    out["duplikat_dari"] = None
+    out["duplikat_dari"] = -1
     n_dup = rng.binomial(len(rec), cfg_source.get("duplicate_records", 0.0)) if len(rec) else 0
     if n_dup:
         src = rng.choice(len(rec), n_dup, replace=False)
@@ -87,18 +103,18 @@ def add_records(reg: Registry, world: World, rng, pids: np.ndarray, fam_ids: np.
         dup["jenis_galat"] = np.where(dup["pid"] < 0, "not_in_dukcapil", dup_kinds)
         dup["duplikat_dari"] = src  # position; replaced by the original's id below
         out = pd.concat([out, dup], ignore_index=True)
-    out["id_sumber"] = _ids(id_prefix, reg.next_person, len(out), 12)
+    out["id_sumber"] = np.arange(reg.next_person, reg.next_person + len(out), dtype=np.int64)
     reg.next_person += len(out)
-    is_dup = out["duplikat_dari"].notna()
-    out.loc[is_dup, "duplikat_dari"] = out["id_sumber"].to_numpy()[out.loc[is_dup, "duplikat_dari"].astype(int).to_numpy()]
+    is_dup = (out["duplikat_dari"] >= 0).to_numpy()
+    out.loc[is_dup, "duplikat_dari"] = out["id_sumber"].to_numpy()[out.loc[is_dup, "duplikat_dari"].to_numpy()]
     out["listed"] = True
     reg.persons = pd.concat([reg.persons, out[PERSON_COLUMNS]], ignore_index=True) if len(reg.persons) else out[PERSON_COLUMNS].copy()
     return out
 
 
-def add_families(reg: Registry, world: World, fids: np.ndarray, at: np.datetime64, z: np.ndarray, id_prefix: str) -> np.ndarray:
+def add_families(reg: Registry, world: World, fids: np.ndarray, at: np.datetime64, z: np.ndarray) -> np.ndarray:
     fam = world.families.loc[fids]
-    ids = _ids(id_prefix, reg.next_family, len(fids), 12)
+    ids = np.arange(reg.next_family, reg.next_family + len(fids), dtype=np.int64)
     reg.next_family += len(fids)
     new = pd.DataFrame({
         "id_keluarga_sumber": ids, "fid": fids, "no_kk": fam["kk"].to_numpy(dtype=object),
@@ -132,11 +148,11 @@ def _intercept_for_share(s: np.ndarray, size: np.ndarray, slope: float, share: f
     return (lo + hi) / 2
 
 
-def _snapshot_members(reg: Registry, world: World, rng, fids, fam_ids, at, cfg_source, rates, prefix):
+def _snapshot_members(reg: Registry, world: World, rng, fids, fam_ids, at, cfg_source, rates):
     members = _members_at(world, fids, at)
     id_of_fid = pd.Series(fam_ids, index=fids)
     members = members.sort_values("fid", kind="stable")
-    add_records(reg, world, rng, members.index.to_numpy(), id_of_fid.loc[members["fid"]].to_numpy(), cfg_source, rates, at, prefix)
+    add_records(reg, world, rng, members.index.to_numpy(), id_of_fid.loc[members["fid"]].to_numpy(), cfg_source, rates, at)
 
 
 # --- DTKS -------------------------------------------------------------------------------------
@@ -149,12 +165,12 @@ def dtks_init(world: World, rng, cfg: dict) -> Registry:
     s = world.welfare_s(stale_z)
     a = _intercept_for_share(s, np.maximum(size, 1), c["slope"], c["target_share"])
     fids = fam.index.to_numpy()[rng.random(len(fam)) < _sigmoid(a - c["slope"] * s)]
-    reg = Registry("dtks", pd.DataFrame(), pd.DataFrame(columns=PERSON_COLUMNS))
+    reg = _new_registry("dtks", "1", "2")
     reg.intercept = a
     verified = world.date - rng.integers(90, 900, len(fids)) * DAY  # last verval 3 months to 2.5 years ago
-    ids = add_families(reg, world, fids, world.date, stale_z[fids], "1")
+    ids = add_families(reg, world, fids, world.date, stale_z[fids])
     reg.families["snapshot_date"] = verified.astype("datetime64[s]")
-    _snapshot_members(reg, world, rng, fids, ids, world.date, c, cfg["errors"]["dtks"], "2")
+    _snapshot_members(reg, world, rng, fids, ids, world.date, c, cfg["errors"]["dtks"])
     # people who died before the start are still listed with probability 1/2 (stale)
     dead = reg.persons["pid"].to_numpy() >= 0
     dead &= ~world.persons["alive"].to_numpy()[np.maximum(reg.persons["pid"].to_numpy(), 0)]
@@ -168,12 +184,12 @@ def _duplicate_families(reg: Registry, world: World, rng, c: dict, rates: dict) 
     if not n:
         return
     src = reg.families.sample(n, random_state=rng)
-    new_ids = add_families(reg, world, src["fid"].to_numpy(), world.date, src["snapshot_z"].to_numpy(), "1")
+    new_ids = add_families(reg, world, src["fid"].to_numpy(), world.date, src["snapshot_z"].to_numpy())
     mapping = pd.Series(new_ids, index=src["id_keluarga_sumber"].to_numpy())
     members = reg.persons[reg.persons["id_keluarga_sumber"].isin(mapping.index) & (reg.persons["pid"] >= 0)
-                          & reg.persons["duplikat_dari"].isna()]
+                          & (reg.persons["duplikat_dari"] < 0)]
     out = add_records(reg, world, rng, members["pid"].to_numpy(), mapping.loc[members["id_keluarga_sumber"]].to_numpy(),
-                      {}, rates, world.date, "2")
+                      {}, rates, world.date)
     # every copied person is a duplicate of its record in the original family (same order)
     reg.persons.loc[reg.persons["id_sumber"].isin(out["id_sumber"]), "duplikat_dari"] = members["id_sumber"].to_numpy()
 
@@ -196,10 +212,10 @@ def dtks_update(reg: Registry, world: World, rng, cfg: dict) -> None:
     p_new = c["new_per_quarter"] * 2 * _sigmoid(reg.intercept - c["slope"] * s_now - 1.0)
     new = fam.index.to_numpy()[fam["active"].to_numpy() & ~known & (rng.random(len(fam)) < p_new)]
     if len(new):
-        ids = add_families(reg, world, new, world.date, fam.loc[new, "z"].to_numpy(), "1")
+        ids = add_families(reg, world, new, world.date, fam.loc[new, "z"].to_numpy())
         members = world.persons[world.persons["alive"] & world.persons["fid"].isin(new)]
         id_of = pd.Series(ids, index=new)
-        add_records(reg, world, rng, members.index.to_numpy(), id_of.loc[members["fid"]].to_numpy(), c, cfg["errors"]["dtks"], world.date, "2")
+        add_records(reg, world, rng, members.index.to_numpy(), id_of.loc[members["fid"]].to_numpy(), c, cfg["errors"]["dtks"], world.date)
     persons = reg.persons
     pid = persons["pid"].to_numpy()
     true_alive = world.persons["alive"].to_numpy()[np.maximum(pid, 0)] | (pid < 0)
@@ -215,7 +231,7 @@ def dtks_update(reg: Registry, world: World, rng, cfg: dict) -> None:
     cand = wp.index[wp["alive"].to_numpy() & ~in_reg & wp["fid"].isin(fam_of.index).to_numpy() & (wp["created_period"].to_numpy() > 0)]
     cand = cand[rng.random(len(cand)) < c["births_added_per_quarter"]]
     if len(cand):
-        add_records(reg, world, rng, cand.to_numpy(), fam_of.loc[wp.loc[cand, "fid"]].to_numpy(), {}, cfg["errors"]["dtks"], world.date, "2")
+        add_records(reg, world, rng, cand.to_numpy(), fam_of.loc[wp.loc[cand, "fid"]].to_numpy(), {}, cfg["errors"]["dtks"], world.date)
     # re-verification refreshes variables, KK and (for moved families) the address
     refresh = f["listed"].to_numpy() & (rng.random(len(f)) < c["refresh_per_quarter"])
     cur = fam.loc[f.loc[refresh, "fid"]]
@@ -240,10 +256,10 @@ def p3ke_init(world: World, rng, cfg: dict) -> Registry:
     u = rng.random(len(fam))
     pick = ((desil <= c["max_desil"]) & (u < c["coverage"])) | ((desil > c["max_desil"]) & (desil <= c["max_desil"] + 2) & (u < c["leakage"]))
     fids = fam.index.to_numpy()[pick]
-    reg = Registry("p3ke", pd.DataFrame(), pd.DataFrame(columns=PERSON_COLUMNS))
-    ids = add_families(reg, world, fids, at, fam.loc[fids, "z_p3ke"].to_numpy(), "P3KE")
+    reg = _new_registry("p3ke", "P3KE", "I")
+    ids = add_families(reg, world, fids, at, fam.loc[fids, "z_p3ke"].to_numpy())
     reg.families["desil_p3ke"] = np.minimum(desil[pick], c["max_desil"])
-    _snapshot_members(reg, world, rng, fids, ids, at, c, cfg["errors"]["p3ke"], "I")
+    _snapshot_members(reg, world, rng, fids, ids, at, c, cfg["errors"]["p3ke"])
     _spreadsheet_style(reg, rng)
     return reg
 
@@ -262,8 +278,8 @@ def regsosek_init(world: World, rng, cfg: dict) -> Registry:
     s = world.welfare_s(fam["z_regsosek"])
     covered = rng.random(len(fam)) < c["coverage"] - 0.06 * (s > 1.8)  # gated well-off homes are missed more
     fids = fam.index.to_numpy()[covered]
-    reg = Registry("regsosek", pd.DataFrame(), pd.DataFrame(columns=PERSON_COLUMNS))
-    ids = add_families(reg, world, fids, at, fam.loc[fids, "z_regsosek"].to_numpy(), "R22")
+    reg = _new_registry("regsosek", "R22", "A")
+    ids = add_families(reg, world, fids, at, fam.loc[fids, "z_regsosek"].to_numpy())
     reg.families["snapshot_date"] = (at + rng.integers(0, 45, len(fids)) * DAY).astype("datetime64[s]")
-    _snapshot_members(reg, world, rng, fids, ids, at, c, cfg["errors"]["regsosek"], "A")
+    _snapshot_members(reg, world, rng, fids, ids, at, c, cfg["errors"]["regsosek"])
     return reg
