@@ -49,7 +49,7 @@ def eligibility(rec: pd.DataFrame, at: np.datetime64) -> dict[str, np.ndarray]:
         "birthdate_swapped": (birth.day <= 12) & (birth.day != birth.month),
         "name_old_spelling": by_name(lambda n: n.str.contains("U|J|C|NY|SY|KH|Y", regex=True)),
         "name_abbreviation": by_name(lambda n: n.str.contains(" ") | n.str.startswith(("MUHAMMAD", "SITI", "ABDUL"))),
-        "name_spelling": by_name(lambda n: n.str.contains("MUHAMMAD|AHMAD|IY|IA|YA", regex=True)),
+        "name_spelling": by_name(lambda n: [name_variants.SPELLING_CHANGEABLE.search(x) is not None for x in n]),
     }
 
 
@@ -63,7 +63,9 @@ def _join(d: np.ndarray) -> np.ndarray:
 
 
 def apply(rng: np.random.Generator, rec: pd.DataFrame, kinds: np.ndarray) -> pd.DataFrame:
-    """Apply the chosen errors to nik, nama and tgl_lahir of ``rec`` (a copy is returned).
+    """Apply the chosen errors to nik, nama and tgl_lahir of ``rec``; returns a copy with the
+    column ``jenis_galat``: the kind, or 'none' where the change left the value as it was (a
+    name with nothing to abbreviate), so the truth never claims an error that is not there.
 
     ``rec`` holds the true values and a ``fid`` column (the true family) used to give
     nik_other_person the NIK of a family member where one exists.
@@ -128,7 +130,9 @@ def apply(rng: np.random.Generator, rec: pd.DataFrame, kinds: np.ndarray) -> pd.
     if m.any():
         years = pd.DatetimeIndex(rec["tgl_lahir"].to_numpy()[m]).year.to_numpy()
         nama[m] = name_variants.add_title(nama[m], rec["jenis_kelamin"].to_numpy()[m], years, rng)
+    unchanged = (nama == rec["nama"].to_numpy(dtype=object)) & pd.Series(kinds).str.startswith("name_").to_numpy()
     rec["nama"] = nama
+    rec["jenis_galat"] = np.where(unchanged, "none", kinds)
     return rec
 
 

@@ -201,8 +201,9 @@ def recipients(world: World, dtks: Registry, rng: np.random.Generator, cfg: dict
         idx = np.flatnonzero(clean)
         sub = frame.iloc[idx].assign(tgl_lahir=np.datetime64("1980-01-01", "s"), jenis_kelamin="L", fid=0)
         kinds = errors.assign(rng, cfg["errors"]["recipients"], {}, len(sub))
-        frame.loc[frame.index[idx], "nik"] = errors.apply(rng, sub[["nik", "nama", "tgl_lahir", "jenis_kelamin", "fid"]], kinds)["nik"].to_numpy()
-        frame.loc[frame.index[idx], "jenis_galat"] = kinds
+        changed = errors.apply(rng, sub[["nik", "nama", "tgl_lahir", "jenis_kelamin", "fid"]], kinds)
+        frame.loc[frame.index[idx], "nik"] = changed["nik"].to_numpy()
+        frame.loc[frame.index[idx], "jenis_galat"] = changed["jenis_galat"].to_numpy()
     return out
 
 

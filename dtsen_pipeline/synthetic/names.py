@@ -441,6 +441,13 @@ _SPELLING_RULES = tuple(
 )
 
 
+# Names spelling_variant can change: the same rules, matched anywhere in a full name.
+SPELLING_CHANGEABLE = re.compile(
+    "|".join([r"\b(?:" + "|".join(_SPELLING_ALTERNATIVES) + r")\b"]
+             + [pattern.pattern.replace("^", r"\b").replace("$", r"\b") for pattern, _ in _SPELLING_RULES])
+)
+
+
 @functools.lru_cache(maxsize=2**16)
 def _word_spellings(word: str) -> tuple[str, ...]:
     """Alternative spellings of one word (with repeats: a listed variant can also come from a rule)."""

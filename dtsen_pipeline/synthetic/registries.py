@@ -92,7 +92,7 @@ def add_records(reg: Registry, world: World, rng, pids: np.ndarray, fam_ids: np.
         rec = pd.concat([rec, fake], ignore_index=True)
     kinds = errors.assign(rng, rates, errors.eligibility(rec, at), len(rec))
     out = errors.apply(rng, rec, kinds)
-    out["jenis_galat"] = np.where(out["pid"] < 0, "not_in_dukcapil", kinds)
+    out["jenis_galat"] = np.where(out["pid"] < 0, "not_in_dukcapil", out["jenis_galat"])
     out["duplikat_dari"] = -1
     n_dup = rng.binomial(len(rec), cfg_source.get("duplicate_records", 0.0)) if len(rec) else 0
     if n_dup:
@@ -100,7 +100,7 @@ def add_records(reg: Registry, world: World, rng, pids: np.ndarray, fam_ids: np.
         dup_true = rec.iloc[src].reset_index(drop=True)
         dup_kinds = errors.assign(rng, rates, errors.eligibility(dup_true, at), n_dup)
         dup = errors.apply(rng, dup_true, dup_kinds)
-        dup["jenis_galat"] = np.where(dup["pid"] < 0, "not_in_dukcapil", dup_kinds)
+        dup["jenis_galat"] = np.where(dup["pid"] < 0, "not_in_dukcapil", dup["jenis_galat"])
         dup["duplikat_dari"] = src  # position; replaced by the original's id below
         out = pd.concat([out, dup], ignore_index=True)
     out["id_sumber"] = np.arange(reg.next_person, reg.next_person + len(out), dtype=np.int64)

@@ -1,0 +1,46 @@
+-- Indonesian name standardisation: nama_baku(nama) gives the name used for matching, kept beside
+-- the name as given. Rules, in order:
+--   1. case, curly apostrophes, surrounding space;
+--   2. degrees: everything after the first comma ("AGUS, S.PD., M.PD"), and degree tokens at the end;
+--   3. titles at the start: H., HJ, HAJI, DRS., DRA., DR., IR., PROF., KH, NY., TN., R., RR., ...;
+--   4. abbreviations and spelling variants: MOH./MUH./M./MOCH. and MOCHAMMAD, MOHAMAD, ... -> MUHAMMAD;
+--      ACHMAD -> AHMAD; ST. -> SITI; ABD. -> ABDUL; NUR. -> NURUL; Dutch-spelled Christian names
+--      (JOHANES, JACOBUS, JOSEPH) -> YOHANES, YAKOBUS, YOSEF;
+--   5. punctuation and digits out;
+--   6. pre-1972 spelling to EYD: OE -> U, TJ -> C, SJ -> SY, NJ -> NY, CH+vowel -> KH; in a name with
+--      old-spelling marks (OE, DJ, TJ, SJ, NJ) J -> Y, then DJ -> J; Javanese IJ+vowel -> IY;
+--   7. single spaces.
+CREATE OR REPLACE MACRO _nama_tanpa_gelar(s) AS
+    regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+        regexp_replace(upper(trim(replace(replace(s, '’', ''''), '`', ''''))), ',.*$', ''),
+        '^((H|HJ|HAJI|HAJJAH|DRS|DRA|DR|IR|PROF|KH|K\.H|NY|TN|SDR|SDRI|ALM|ALMH|R|RR|RADEN|BPK|IBU)(\.\s*|\s+))+', ''),
+        '\s+(S\.\s?[A-Z]{1,4}|A\.\s?MD|M\.\s?[A-Z]{1,3}|SE|SH|SPD|SAG|SKOM|SIP|SSOS|AMD|MM|MPD|MSI|MBA)\.?$', ''),
+        '\s+(S\.\s?[A-Z]{1,4}|A\.\s?MD|M\.\s?[A-Z]{1,3}|SE|SH|SPD|SAG|SKOM|SIP|SSOS|AMD|MM|MPD|MSI|MBA)\.?$', ''),
+        '\s+', ' ', 'g');
+
+CREATE OR REPLACE MACRO _nama_singkatan(s) AS
+    regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+        ' ' || s || ' ',
+        '\s(M|MOH|MOCH|MUH|MUCH|MOHD|MHD)\.\s*', ' MUHAMMAD ', 'g'),
+        '\s(MOCHAMMAD|MOCHAMAD|MOHAMMAD|MOHAMAD|MOHAMMED|MUHAMAD|MUHAMMED|MUHAMAT|MUHAMMAT|MOKHAMAD|MOKHAMMAD|MUCHAMAD|MUCHAMMAD|MUKHAMAD|MUKHAMMAD|MOCH|MOH|MUH)\s', ' MUHAMMAD ', 'g'),
+        '\s(ACHMAD|ACHMAT|AKHMAD|AHMAT)\s', ' AHMAD ', 'g'),
+        '^\sST\.?\s+', ' SITI '),
+        '\sABD\.\s*', ' ABDUL ', 'g'),
+        '\sNUR\.\s*', ' NURUL ', 'g'),
+        '\sJOHAN+ES\s', ' YOHANES ', 'g'),
+        '\s(JA[CK]OBUS)\s', ' YAKOBUS ', 'g'),
+        '\s(JOSEPH|JOSEF)\s', ' YOSEF ', 'g');
+
+CREATE OR REPLACE MACRO _nama_eyd(s) AS
+    CASE WHEN regexp_matches(s, 'OE|DJ|TJ|SJ|NJ')
+         THEN replace(regexp_replace(
+                  regexp_replace(replace(replace(replace(replace(s, 'OE', 'U'), 'TJ', 'C'), 'SJ', 'SY'), 'NJ', 'NY'),
+                                 'CH([AEIOU])', 'KH\1', 'g'),
+                  '(^|[^D])J', '\1Y', 'g'), 'DJ', 'J')
+         ELSE regexp_replace(regexp_replace(s, 'CH([AEIOU])', 'KH\1', 'g'), 'IJ([AEIOU])', 'IY\1', 'g')
+    END;
+
+CREATE OR REPLACE MACRO nama_baku(s) AS
+    nullif(trim(regexp_replace(
+        _nama_eyd(regexp_replace(_nama_singkatan(_nama_tanpa_gelar(s)), '[^A-Z ]', ' ', 'g')),
+        '\s+', ' ', 'g')), '');

@@ -1,0 +1,36 @@
+-- NIK decoding. A NIK is 16 digits: kecamatan of first registration (6) + birth date DDMMYY with
+-- 40 added to the day for women + serial (4). These macros decode it and classify how it looks,
+-- so that a NIK that cannot be trusted is flagged, not used.
+
+-- How the NIK looks: ok | kosong (missing) | notasi_ilmiah (a spreadsheet wrote it as 3.40301E+15)
+-- | bukan_16_digit | placeholder (one repeated digit, 1234567890123456, region 000000, serial 0000)
+-- | tanggal_mustahil (month 00 or > 12, day 00, 32-40 or > 71).
+CREATE OR REPLACE MACRO nik_bentuk(nik) AS
+    CASE
+        WHEN nik IS NULL OR trim(nik) = '' OR trim(nik) IN ('-', '0') THEN 'kosong'
+        WHEN regexp_matches(trim(nik), '^[0-9]\.?[0-9]*[Ee]\+?[0-9]+$') THEN 'notasi_ilmiah'
+        WHEN NOT regexp_matches(trim(nik), '^[0-9]{16}$') THEN 'bukan_16_digit'
+        WHEN regexp_matches(trim(nik), '^(0{16}|1{16}|2{16}|3{16}|4{16}|5{16}|6{16}|7{16}|8{16}|9{16})$')
+             OR trim(nik) IN ('1234567890123456', '0123456789012345')
+             OR substr(trim(nik), 1, 6) = '000000' OR substr(trim(nik), 13, 4) = '0000' THEN 'placeholder'
+        WHEN substr(trim(nik), 9, 2)::INTEGER NOT BETWEEN 1 AND 12
+             OR substr(trim(nik), 7, 2)::INTEGER = 0
+             OR substr(trim(nik), 7, 2)::INTEGER BETWEEN 32 AND 40
+             OR substr(trim(nik), 7, 2)::INTEGER > 71 THEN 'tanggal_mustahil'
+        ELSE 'ok'
+    END;
+
+CREATE OR REPLACE MACRO nik_kode_kecamatan(nik) AS substr(nik, 1, 6);
+
+CREATE OR REPLACE MACRO nik_jenis_kelamin(nik) AS
+    CASE WHEN TRY_CAST(substr(nik, 7, 2) AS INTEGER) BETWEEN 41 AND 71 THEN 'P'
+         WHEN TRY_CAST(substr(nik, 7, 2) AS INTEGER) BETWEEN 1 AND 31 THEN 'L' END;
+
+-- Birth date encoded in the NIK; the century is the latest one that does not put the birth after
+-- the reference date (the quarter). NULL when the date does not exist (e.g. 31 February).
+CREATE OR REPLACE MACRO _nik_tgl(nik, abad) AS
+    try_strptime(lpad((TRY_CAST(substr(nik, 7, 2) AS INTEGER) % 40)::VARCHAR, 2, '0') || substr(nik, 9, 2)
+                 || (abad + TRY_CAST(substr(nik, 11, 2) AS INTEGER))::VARCHAR, '%d%m%Y')::DATE;
+
+CREATE OR REPLACE MACRO nik_tgl_lahir(nik, pada) AS
+    CASE WHEN _nik_tgl(nik, 2000) <= pada::DATE THEN _nik_tgl(nik, 2000) ELSE _nik_tgl(nik, 1900) END;
