@@ -1,0 +1,49 @@
+"""Masking of personal data (UU 27/2022) for Dagster logs, metadata previews and error messages.
+
+NIK and KK keep their first 4 digits (province and regency, not personal) and last 2:
+``3403014703850001`` -> ``3403**********01``. Names keep the first letter of each word:
+``SITI AMINAH`` -> ``S*** A*****``. Only the analyst DuckDB file and village lists carry
+identities in full.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+IDENTITY_COLUMNS = ("nik", "no_kk", "nik_dukcapil", "nik_benar", "nik_kepala", "nik_pengurus")
+NAME_COLUMNS = ("nama", "nama_baku", "nama_kepala", "nama_pengurus")
+_DIGITS = re.compile(r"\d{15,16}")
+
+
+def mask_number(value: object) -> object:
+    """A NIK or KK with all but its first 4 and last 2 characters hidden."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return value
+    text = str(value)
+    if len(text) <= 6:
+        return "*" * len(text)
+    return text[:4] + "*" * (len(text) - 6) + text[-2:]
+
+
+def mask_name(value: object) -> object:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return value
+    return " ".join(w[0] + "*" * (len(w) - 1) if w else w for w in str(value).split(" "))
+
+
+def mask_text(text: str) -> str:
+    """Hide any 15-16 digit number (a NIK or KK) inside free text such as an error message."""
+    return _DIGITS.sub(lambda m: mask_number(m.group(0)), text)
+
+
+def mask_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy safe to show in Dagster: identity numbers and names masked, by column name."""
+    out = frame.copy()
+    for col in out.columns:
+        if col in IDENTITY_COLUMNS or col.startswith("nik"):
+            out[col] = out[col].map(mask_number)
+        elif col in NAME_COLUMNS or col.startswith("nama"):
+            out[col] = out[col].map(mask_name)
+    return out

@@ -1,0 +1,509 @@
+"""Read one raw extract (CSV, XLSX or Parquet) into a table of raw text, as its mapping entry says.
+
+``read_extract(path, spec)`` returns every data row with its row number as a person would see it
+(``_baris``: the line in a text editor, the row in Excel; the header is 1) and every canonical
+column of the spec present in the file, all as text: whitespace stripped, empty -> null, numbers
+never re-formatted (a NIK ``0012...`` or a 16-digit number stays exactly as written). Parsing
+values (dates, codes, NIK checks) is the next stage's job. Rows that cannot be read at all (a CSV
+line with the wrong number of fields) are returned apart in ``rejected``; a file that cannot be
+used at all raises ``ExtractError``. No message or note ever holds a cell value (personal data):
+only the file, row numbers, column names and counts.
+
+Headers match the mapping loosely (case, surrounding and repeated spaces, ``_`` vs space).
+CSV encodings UTF-8, UTF-8 with BOM and cp1252 are detected, and the delimiters ``,`` ``;`` ``|``
+and tab are sniffed when the mapping's delimiter is not in the header line.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from operator import itemgetter
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from .mapping import DEFAULT_MAPPING
+
+MAPPING_FILE = DEFAULT_MAPPING.relative_to(DEFAULT_MAPPING.parents[2]).as_posix()
+DELIMITERS = (",", ";", "|", "\t")
+SCAN_CHUNK = 1 << 22  # bytes decoded at a time when checking a CSV's encoding
+CSV_BLOCK = 1 << 24  # pyarrow.csv block: a record must fit in one block
+REJECTED_SCHEMA = pa.schema([("_baris", pa.int64()), ("kolom", pa.string()),
+                             ("alasan_kode", pa.string()), ("alasan", pa.string())])
+
+
+class ExtractError(Exception):
+    """A file that cannot be ingested at all. The message names the file, the column (if any) and says what to do."""
+
+
+@dataclass
+class ReadResult:
+    """One extract as raw text; ``rows_read == table.num_rows + rejected.num_rows``."""
+
+    table: pa.Table
+    rejected: pa.Table
+    rows_read: int
+    encoding: str | None = None
+    delimiter: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What a message needs to say which file and which mapping entry are concerned."""
+
+    name: str
+    spec: dict
+    entry: str | None
+    mapping_file: str
+
+    def entry_label(self) -> str:
+        return self.entry or f"the entry with pattern {self.spec['pattern']!r}"
+
+    def column_keys(self, canonicals: list[str]) -> str:
+        if self.entry:
+            return ", ".join(f"{self.entry}.columns.{c}" for c in canonicals)
+        return f"columns {', '.join(canonicals)} of {self.entry_label()}"
+
+    def error(self, message: str) -> ExtractError:
+        return ExtractError(f"{self.name}: {message}")
+
+
+@dataclass(frozen=True)
+class _Column:
+    """A canonical column and the file columns (by position) it is built from."""
+
+    name: str
+    positions: tuple[int, ...]
+    widths: tuple[int, ...] | None  # zero-padding widths of a concat column
+
+
+def read_extract(path: str | Path, spec: dict, *, entry: str | None = None,
+                 mapping_file: str | Path | None = None) -> ReadResult:
+    """Read one extract described by ``spec`` (an entry of mapping.yaml) as raw text.
+
+    ``entry`` (e.g. ``"sources.dukcapil.files.individu"``) and ``mapping_file`` only make error
+    messages point at the mapping line to fix; without them the entry is named by its pattern.
+    """
+    path = Path(path)
+    ctx = _Context(_display_name(path), spec, entry, str(mapping_file or MAPPING_FILE))
+    if not path.is_file():
+        raise ctx.error("file not found.")
+    if path.stat().st_size == 0:
+        raise ctx.error("file is empty (0 bytes). Export the extract again.")
+    readers = {"csv": _read_csv, "xlsx": _read_xlsx, "parquet": _read_parquet}
+    return readers[spec["format"]](path, ctx)
+
+
+def _display_name(path: Path) -> str:
+    """The path inside the quarter folder (``raw/<YYYY-MM-DD>/``) if there is one, else the file name."""
+    parts = path.parts
+    for i in range(len(parts) - 2, 0, -1):
+        if parts[i - 1] == "raw" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", parts[i]):
+            return "/".join(parts[i + 1:])
+    return path.name
+
+
+# ---------------------------------------------------------------- headers -> canonical columns
+
+def _norm(header: object) -> str:
+    """Header key for matching: case, surrounding and repeated spaces and ``_`` do not count."""
+    return " ".join(("" if header is None else str(header)).replace("_", " ").split()).casefold()
+
+
+def _plan(headers: list[str], ctx: _Context) -> tuple[list[_Column], list[str]]:
+    """Match the file's headers to the spec's columns; raise when the file cannot be used."""
+    by_key: dict[str, list[int]] = {}
+    for i, header in enumerate(headers):
+        if _norm(header):
+            by_key.setdefault(_norm(header), []).append(i)
+    _check_duplicates(headers, by_key, ctx)
+    columns, missing, notes = [], [], []
+    for canonical, native in ctx.spec["columns"].items():
+        parts = native["concat"] if isinstance(native, dict) else [native]
+        positions = [by_key.get(_norm(part), [None])[0] for part in parts]
+        if None in positions:
+            role = f"part of {canonical}" if isinstance(native, dict) else canonical
+            missing.extend((part, role, canonical) for part, pos in zip(parts, positions) if pos is None)
+            continue
+        columns.append(_Column(canonical, tuple(positions), tuple(native["widths"]) if isinstance(native, dict) else None))
+        notes.extend(f"header matched loosely: {str(headers[p]).strip()!r} -> {part!r}"
+                     for part, p in zip(parts, positions) if str(headers[p]).strip() != part)
+    if not columns:
+        raise ctx.error(
+            f"none of its {len(headers)} column(s) is in the mapping ({ctx.mapping_file}, {ctx.entry_label()}); "
+            f"expected headers such as {', '.join(_expected_headers(ctx.spec)[:5])}. Is the first row the header, "
+            f"and does this file belong to {_source_label(ctx)}?")
+    required = set(ctx.spec.get("required", []))
+    if any(canonical in required for _, _, canonical in missing):
+        raise ctx.error(_missing_message([m for m in missing if m[2] in required], headers, ctx))
+    return columns, notes + _ignored_notes(headers, missing, ctx)
+
+
+def _check_duplicates(headers: list[str], by_key: dict[str, list[int]], ctx: _Context) -> None:
+    """Two file columns matching the same mapped header make the file ambiguous."""
+    wanted = {_norm(h) for h in _expected_headers(ctx.spec)}
+    clashes = [" / ".join(repr(str(headers[i]).strip()) for i in idx)
+               for key, idx in by_key.items() if len(idx) > 1 and key in wanted]
+    if clashes:
+        raise ctx.error(f"duplicate column headers (after ignoring case, spaces and '_'): {'; '.join(clashes)}. "
+                        "Rename or remove one of each so every mapped column appears once.")
+
+
+def _missing_message(missing: list[tuple[str, str, str]], headers: list[str], ctx: _Context) -> str:
+    listed = ", ".join(f"{part} ({role})" for part, role, _ in missing)
+    column, verb = ("column", "is") if len(missing) == 1 else ("columns", "are")
+    canonicals = list(dict.fromkeys(canonical for _, _, canonical in missing))
+    return (f"required {column} {listed} {verb} missing. Found columns: {', '.join(str(h).strip() for h in headers)}. "
+            f"Fix the header or the mapping ({ctx.mapping_file}, {ctx.column_keys(canonicals)}).")
+
+
+def _ignored_notes(headers: list[str], missing: list[tuple[str, str, str]], ctx: _Context) -> list[str]:
+    """Notes on optional mapped columns the file lacks and on file columns nobody asked for."""
+    wanted = {_norm(h) for h in _expected_headers(ctx.spec)}
+    ignored = [str(h).strip() for h in headers if _norm(h) and _norm(h) not in wanted]
+    blank = sum(1 for h in headers if not _norm(h))
+    notes = []
+    if missing:
+        notes.append("optional columns not in the file: " + ", ".join(f"{part} ({role})" for part, role, _ in missing))
+    if ignored:
+        notes.append(f"{len(ignored)} column(s) not in the mapping ignored: {', '.join(ignored)}")
+    if blank:
+        notes.append(f"{blank} column(s) with an empty header ignored")
+    return notes
+
+
+def _expected_headers(spec: dict) -> list[str]:
+    return [h for c in spec["columns"].values() for h in (c["concat"] if isinstance(c, dict) else [c])]
+
+
+def _source_label(ctx: _Context) -> str:
+    if ctx.entry and ctx.entry.startswith("sources."):
+        return f"source {ctx.entry.split('.')[1]!r}"
+    return f"the files matching {ctx.spec['pattern']!r}"
+
+
+# ---------------------------------------------------------------- the result table
+
+def _clean(values: pa.Array | pa.ChunkedArray) -> pa.ChunkedArray:
+    """Text with surrounding whitespace removed and empty text as null."""
+    text = pc.utf8_trim_whitespace(values.cast(pa.string()))
+    return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+
+
+def _canonical(column: _Column, arrays: dict[int, pa.ChunkedArray]) -> pa.ChunkedArray:
+    if column.widths is None:
+        return arrays[column.positions[0]]
+    parts = [pc.utf8_lpad(arrays[p], width=w, padding="0") for p, w in zip(column.positions, column.widths)]
+    return pc.binary_join_element_wise(*parts, "")  # null when any part is null
+
+
+def _result(columns: list[_Column], arrays: dict[int, pa.ChunkedArray], baris: np.ndarray,
+            rejected: pa.Table, notes: list[str], encoding: str | None = None,
+            delimiter: str | None = None) -> ReadResult:
+    cleaned = {pos: _clean(arrays.pop(pos)) for pos in list(arrays)}  # frees each raw column once cleaned
+    data = {"_baris": pa.array(baris, pa.int64())}
+    data.update({c.name: _canonical(c, cleaned) for c in columns})
+    table = pa.table(data)
+    return ReadResult(table, rejected, table.num_rows + rejected.num_rows, encoding, delimiter, notes)
+
+
+def _no_rejects() -> pa.Table:
+    return pa.Table.from_batches([], schema=REJECTED_SCHEMA)
+
+
+# ---------------------------------------------------------------- CSV
+
+@dataclass(frozen=True)
+class _BadRecord:
+    number: int  # record number as pyarrow counts it: header 1, blank lines not counted
+    expected: int
+    actual: int
+
+
+def _read_csv(path: Path, ctx: _Context) -> ReadResult:
+    encoding, lines, notes = _detect_encoding(path, ctx)
+    header_line = _first_line(path, encoding)
+    if not header_line.strip():
+        raise ctx.error("line 1 is empty; the first line must be the header row.")
+    delimiter, note = _pick_delimiter(header_line, ctx.spec.get("delimiter", ","))
+    notes += [note] if note else []
+    headers = next(csv.reader([header_line], delimiter=delimiter))
+    columns, plan_notes = _plan(headers, ctx)
+    positions = sorted({p for c in columns for p in c.positions})
+    if lines <= 1:  # the header alone
+        arrays, bad = {p: pa.chunked_array([], pa.string()) for p in positions}, []
+    else:
+        arrays, bad = _parse_csv(path, encoding, delimiter, len(headers), positions, ctx)
+    rows_read = len(arrays[positions[0]]) + len(bad)
+    spans = None if lines - 1 == rows_read else _record_lines(path, encoding, delimiter, rows_read, notes)
+    return _result(columns, arrays, _kept_lines(spans, bad, rows_read), _csv_rejects(bad, spans),
+                   notes + plan_notes, encoding, delimiter)
+
+
+def _detect_encoding(path: Path, ctx: _Context) -> tuple[str, int, list[str]]:
+    """BOM -> utf-8-sig; else UTF-8 if the whole file decodes, else cp1252. Also returns the
+    file's line count (trailing empty lines not counted)."""
+    with path.open("rb") as fh:
+        head = fh.read(4)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ctx.error("is UTF-16 text (Excel 'Unicode text'); save it as CSV UTF-8 and deliver it again.")
+    if head.startswith(codecs.BOM_UTF8):
+        bad_line, lines = _scan_text(path, "utf-8-sig")
+        if bad_line:
+            raise ctx.error(f"starts with a UTF-8 byte-order mark but line {bad_line} is not valid UTF-8; "
+                            "save the file again as CSV UTF-8.")
+        return "utf-8-sig", lines, []
+    utf8_bad, lines = _scan_text(path, "utf-8")
+    if not utf8_bad:
+        return "utf-8", lines, []
+    cp1252_bad, lines = _scan_text(path, "cp1252")
+    if cp1252_bad:
+        raise ctx.error(f"unreadable text encoding: not UTF-8 (first invalid byte on line {utf8_bad}) and not "
+                        f"cp1252 (line {cp1252_bad}). Save the file as CSV UTF-8 and deliver it again.")
+    return "cp1252", lines, [f"encoding cp1252 (not utf-8: first non-UTF-8 byte on line {utf8_bad})"]
+
+
+def _scan_text(path: Path, encoding: str) -> tuple[int | None, int]:
+    """Decode the whole file in chunks: (line of the first undecodable byte or None, line count)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    newlines, tail = 0, b""
+    with path.open("rb") as fh:
+        while chunk := fh.read(SCAN_CHUNK):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                return newlines + chunk[:max(exc.start, 0)].count(b"\n") + 1, 0
+            newlines += chunk.count(b"\n")
+            tail = (tail + chunk[-4096:])[-4096:]
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:  # a multi-byte sequence cut off at the end of the file
+        return newlines + 1, 0
+    body = tail.rstrip(b"\r\n")
+    return None, newlines - tail[len(body):].count(b"\n") + 1
+
+
+def _first_line(path: Path, encoding: str) -> str:
+    with path.open(encoding=encoding, newline="") as fh:
+        return fh.readline().rstrip("\r\n")
+
+
+def _pick_delimiter(header_line: str, preferred: str) -> tuple[str, str | None]:
+    """The mapping's delimiter if the header line has it, else the one that splits it most."""
+    if preferred in header_line:
+        return preferred, None
+    counts = {d: len(next(csv.reader([header_line], delimiter=d))) for d in DELIMITERS}
+    best = max(DELIMITERS, key=counts.__getitem__)
+    if counts[best] == 1:
+        return preferred, None  # a single column: nothing to split
+    return best, f"delimiter {best!r} sniffed (the mapping says {preferred!r})"
+
+
+def _parse_csv(path: Path, encoding: str, delimiter: str, width: int, positions: list[int],
+               ctx: _Context) -> tuple[dict[int, pa.ChunkedArray], list[_BadRecord]]:
+    """All wanted columns as text; records with a wrong field count are set aside (by number)."""
+    bad: list[_BadRecord] = []
+
+    def on_invalid(row) -> str:  # row.text is personal data: keep only the counts
+        bad.append(_BadRecord(row.number, row.expected_columns, row.actual_columns))
+        return "skip"
+
+    names = [f"c{i}" for i in range(width)]
+    used = [names[p] for p in positions]
+    try:
+        table = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=False, block_size=CSV_BLOCK,
+                                           encoding="cp1252" if encoding == "cp1252" else "utf8"),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(used, pa.string()), include_columns=used))
+    except pa.ArrowInvalid as exc:  # the message may quote file content: do not pass it on
+        hint = ("a record is larger than 16 MB, usually an unclosed quote (\") that makes one field swallow "
+                "the rest of the file" if "straddl" in str(exc) else "the CSV structure is broken")
+        raise ctx.error(f"cannot be parsed as CSV (delimiter {delimiter!r}, {encoding}): {hint}. "
+                        "Look for a field that opens a quote but never closes it, or export the file again.") from None
+    return {p: table.column(names[p]) for p in positions}, bad
+
+
+@dataclass(frozen=True)
+class _Spans:
+    """First and last line of every record (index 0 = the header)."""
+
+    first: np.ndarray
+    last: np.ndarray
+
+
+def _record_lines(path: Path, encoding: str, delimiter: str, rows_read: int, notes: list[str]) -> _Spans | None:
+    """Lines of each record when records and lines differ (blank lines, line breaks inside quotes),
+    walking the file with Python's csv module, which splits records as pyarrow does. The usual file
+    (record n on line n) never comes here."""
+    first, last, blank, line = [], [], 0, 0
+    with path.open(encoding=encoding, newline="") as fh:
+        reader = csv.reader(fh, delimiter=delimiter)
+        for record in reader:
+            if record:
+                first.append(line + 1)
+                last.append(reader.line_num)
+            else:
+                blank += 1
+            line = reader.line_num
+    if len(first) != rows_read + 1:
+        notes.append("records could not be matched to lines: _baris counts records (header = 1), not lines")
+        return None
+    multi = [a for a, b in zip(first, last) if b > a]
+    if multi:
+        shown = ", ".join(map(str, multi[:5])) + (" ..." if len(multi) > 5 else "")
+        notes.append(f"{len(multi)} record(s) run over several lines (a line break inside quotes, or an unclosed "
+                     f"quote); they start on line(s) {shown}")
+    if blank:
+        notes.append(f"{blank} blank line(s) skipped")
+    return _Spans(np.asarray(first, dtype=np.int64), np.asarray(last, dtype=np.int64))
+
+
+def _kept_lines(spans: _Spans | None, bad: list[_BadRecord], rows_read: int) -> np.ndarray:
+    """The line of every record that was kept (pyarrow numbers records from 1 = the header)."""
+    records = np.arange(2, rows_read + 2, dtype=np.int64)
+    if bad:
+        records = records[~np.isin(records, [b.number for b in bad])]
+    return records if spans is None else spans.first[records - 1]
+
+
+def _csv_rejects(bad: list[_BadRecord], spans: _Spans | None) -> pa.Table:
+    if not bad:
+        return _no_rejects()
+    rows = [_reject_row(b, spans) for b in bad]
+    return pa.Table.from_pydict({name: [row[name] for row in rows] for name in REJECTED_SCHEMA.names},
+                                schema=REJECTED_SCHEMA)
+
+
+def _reject_row(bad: _BadRecord, spans: _Spans | None) -> dict:
+    first = bad.number if spans is None else int(spans.first[bad.number - 1])
+    last = first if spans is None else int(spans.last[bad.number - 1])
+    reason = f"line has {bad.actual} field(s), expected {bad.expected}"
+    if last > first:
+        reason += f"; the record runs over lines {first}-{last} (an unclosed quote?)"
+    return {"_baris": first, "kolom": None, "alasan_kode": "baris_rusak", "alasan": reason}
+
+
+# ---------------------------------------------------------------- XLSX
+
+def _read_xlsx(path: Path, ctx: _Context) -> ReadResult:
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    except Exception as exc:  # zipfile, XML and openpyxl errors: all mean "not a usable workbook"
+        raise ctx.error(f"is not a readable .xlsx workbook ({type(exc).__name__}); it may be corrupt, an old "
+                        ".xls, or another file renamed. Open and save it as .xlsx in Excel, or export it again.") from None
+    try:
+        sheet, notes = _sheet(book, ctx)
+        return _read_sheet(sheet, ctx, notes)
+    finally:
+        book.close()
+
+
+def _sheet(book, ctx: _Context):
+    wanted = ctx.spec["sheet"]
+    if wanted in book.sheetnames:
+        return book[wanted], []
+    loose = [name for name in book.sheetnames if _norm(name) == _norm(wanted)]
+    if len(loose) == 1:
+        return book[loose[0]], [f"sheet matched loosely: {loose[0]!r} -> {wanted!r}"]
+    raise ctx.error(f"sheet {wanted!r} not found; the workbook has sheets: {', '.join(book.sheetnames)}. "
+                    f"Rename the sheet or set `sheet` in the mapping ({ctx.mapping_file}, {ctx.entry_label()}).")
+
+
+def _read_sheet(sheet, ctx: _Context, notes: list[str]) -> ReadResult:
+    sheet.reset_dimensions()  # some writers store a wrong sheet size; read to the last row instead
+    try:
+        header = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
+        headers = list(header)
+        while headers and _norm(headers[-1]) == "":
+            headers.pop()
+        if not headers:
+            raise ctx.error(f"sheet {sheet.title!r} has no header in row 1.")
+        columns, plan_notes = _plan([_cell_text(h) or "" for h in headers], ctx)
+        positions = sorted({p for c in columns for p in c.positions})
+        values, baris = _sheet_values(sheet, len(headers), positions)
+    except ExtractError:
+        raise
+    except Exception as exc:  # a broken sheet XML; the message may hold cell text: keep the type only
+        raise ctx.error(f"sheet {sheet.title!r} cannot be read ({type(exc).__name__}); the workbook is corrupt. "
+                        "Open and save it in Excel, or export it again.") from None
+    arrays = {p: pa.chunked_array([pa.array(v, pa.string())]) for p, v in zip(positions, values)}
+    return _result(columns, arrays, np.asarray(baris, dtype=np.int64), _no_rejects(), notes + plan_notes)
+
+
+def _sheet_values(sheet, width: int, positions: list[int]) -> tuple[list[list[str | None]], list[int]]:
+    """Cell texts of the wanted columns and the Excel row number of every non-empty row."""
+    pick = itemgetter(*positions)
+    picked, baris = [], []
+    for number, row in enumerate(sheet.iter_rows(min_row=2, max_col=width, values_only=True), start=2):
+        if any(v is not None and (type(v) is not str or v.strip()) for v in row):
+            baris.append(number)
+            picked.append(pick(row) if len(positions) > 1 else (pick(row),))
+    columns = [list(col) for col in zip(*picked)] if picked else [[] for _ in positions]
+    return [[v if type(v) is str else _cell_text(v) for v in col] for col in columns], baris
+
+
+def _cell_text(value: object) -> str | None:
+    """A cell value as the text a later stage parses: integral numbers as digits, dates as ISO."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.strftime("%Y-%m-%d")
+    return str(value)  # times and durations
+
+
+# ---------------------------------------------------------------- Parquet
+
+def _read_parquet(path: Path, ctx: _Context) -> ReadResult:
+    try:
+        parquet = pq.ParquetFile(path)
+        headers = parquet.schema_arrow.names
+    except (pa.ArrowException, OSError) as exc:
+        raise ctx.error(f"is not a readable Parquet file ({type(exc).__name__}); it may be truncated or "
+                        "another file renamed. Export it again.") from None
+    columns, notes = _plan(headers, ctx)
+    positions = sorted({p for c in columns for p in c.positions})
+    try:
+        table = parquet.read(columns=[headers[p] for p in positions], use_threads=False)
+    except (pa.ArrowException, OSError) as exc:
+        raise ctx.error(f"Parquet data cannot be read ({type(exc).__name__}); the file is corrupt. "
+                        "Export it again.") from None
+    arrays = {}
+    for i, p in enumerate(positions):
+        try:
+            arrays[p] = _arrow_text(table.column(i))
+        except pa.ArrowException:
+            raise ctx.error(f"column {headers[p]} has type {table.schema.field(i).type}, which cannot be read "
+                            "as text. Export it as a plain (text, number or date) column.") from None
+    return _result(columns, arrays, np.arange(1, table.num_rows + 1, dtype=np.int64), _no_rejects(), notes)
+
+
+def _arrow_text(values: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A typed column as text: dates and timestamps as ISO dates, integral floats as digits."""
+    kind = values.type
+    if pa.types.is_dictionary(kind):
+        return _arrow_text(values.cast(kind.value_type))
+    if pa.types.is_timestamp(kind):
+        return values.cast(pa.date32()).cast(pa.string())
+    if pa.types.is_floating(kind):
+        integral = pc.and_(pc.equal(pc.floor(values), values), pc.less(pc.abs(values), 2.0 ** 63))
+        digits = pc.if_else(integral, values, pa.scalar(None, kind)).cast(pa.int64(), safe=False).cast(pa.string())
+        return pc.if_else(integral, digits, values.cast(pa.string()))
+    return values.cast(pa.string())

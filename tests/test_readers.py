@@ -1,0 +1,373 @@
+"""Tests of the extract readers (dtsen_pipeline.sources.readers) on tiny hand-made files."""
+
+import datetime as dt
+import zipfile
+
+import openpyxl
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from dtsen_pipeline.sources.mapping import load_mapping
+from dtsen_pipeline.sources.readers import ExtractError, read_extract
+
+NIK = "3403014703850001"
+SPEC = {
+    "pattern": "uji/data*.csv",
+    "format": "csv",
+    "delimiter": ",",
+    "encoding": "utf-8",
+    "required": ["nik", "nama"],
+    "columns": {
+        "nik": "NIK",
+        "nama": "Nama Anggota",
+        "kode": "KODE",
+        "pekerjaan": "PEKERJAAN",
+    },
+}
+# Rows of the small table every CSV test writes: NIK, name, a code with leading zeros, a job.
+ROWS = [
+    [NIK, "ANDRÉ O’NEIL", "0012", "PETANI"],
+    ["0000000000000123", "SITI, AMINAH", "0100", ""],
+]
+EXPECTED = {
+    "_baris": [2, 3],
+    "nik": [NIK, "0000000000000123"],
+    "nama": ["ANDRÉ O’NEIL", "SITI, AMINAH"],
+    "kode": ["0012", "0100"],
+    "pekerjaan": ["PETANI", None],
+}
+
+
+def _csv_text(rows, delimiter=",", header=("NIK", "Nama Anggota", "KODE", "PEKERJAAN")):
+    def field(value):
+        return f'"{value}"' if delimiter in value or '"' in value else value
+    return "\r\n".join(delimiter.join(field(v) for v in row) for row in [list(header), *rows]) + "\r\n"
+
+
+def _write(path, data: bytes):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+# ---------------------------------------------------------------- CSV
+
+
+@pytest.mark.parametrize("encoding, prefix, reported", [
+    ("utf-8", b"", "utf-8"),
+    ("utf-8", b"\xef\xbb\xbf", "utf-8-sig"),
+    ("cp1252", b"", "cp1252"),
+])
+@pytest.mark.parametrize("delimiter", [",", ";", "|", "\t"])
+def test_csv_encodings_and_delimiters_give_the_same_table(tmp_path, encoding, prefix, reported, delimiter):
+    path = _write(tmp_path / "data.csv", prefix + _csv_text(ROWS, delimiter).encode(encoding))
+    result = read_extract(path, SPEC)
+    assert result.table.to_pydict() == EXPECTED
+    assert result.table.schema.field("nik").type == pa.string()
+    assert result.table.schema.field("_baris").type == pa.int64()
+    assert (result.encoding, result.delimiter, result.rows_read) == (reported, delimiter, 2)
+    assert any("cp1252" in n for n in result.notes) == (encoding == "cp1252")
+    assert any("sniffed" in n for n in result.notes) == (delimiter != ",")
+
+
+def test_csv_numbers_stay_exact_text(tmp_path):
+    rows = [["3403000000000050", "A", "007", "1e5"], ["9999999999999999", "NA", " 0 ", "  "]]
+    result = read_extract(_write(tmp_path / "data.csv", _csv_text(rows).encode()), SPEC)
+    data = result.table.to_pydict()
+    assert data["nik"] == ["3403000000000050", "9999999999999999"]
+    assert data["kode"] == ["007", "0"]
+    assert data["nama"] == ["A", "NA"]  # "NA" is a name, not a missing value
+    assert data["pekerjaan"] == ["1e5", None]
+    assert all(result.table.schema.field(c).type == pa.string() for c in ("nik", "nama", "kode", "pekerjaan"))
+
+
+@pytest.mark.parametrize("header", ["Nama  Anggota", "nama_anggota", " NAMA ANGGOTA ", "NAMA_ANGGOTA"])
+def test_csv_header_variants_match_and_unknown_columns_are_ignored(tmp_path, header):
+    text = _csv_text([[NIK, "BUDI", "X1"]], header=("nik", header, "KETERANGAN"))
+    result = read_extract(_write(tmp_path / "data.csv", text.encode()), SPEC)
+    assert result.table.column_names == ["_baris", "nik", "nama"]
+    assert result.table.to_pydict() == {"_baris": [2], "nik": [NIK], "nama": ["BUDI"]}
+    assert "header matched loosely: 'nik' -> 'NIK'" in result.notes
+    assert any("KETERANGAN" in n and "ignored" in n for n in result.notes)
+    assert any("KODE (kode)" in n and "PEKERJAAN (pekerjaan)" in n for n in result.notes)  # optional, absent
+
+
+def test_csv_line_with_wrong_field_count_is_rejected_and_the_rest_kept(tmp_path):
+    text = (f"NIK,Nama Anggota,KODE,PEKERJAAN\n{NIK},A,01,P\n3403014703850002,B,02,P,EXTRA\n"
+            "3403014703850003,C,03,P\n3403014703850004,D\n3403014703850005,E,05,P\n")
+    result = read_extract(_write(tmp_path / "data.csv", text.encode()), SPEC)
+    assert result.table.column("_baris").to_pylist() == [2, 4, 6]
+    assert result.table.column("nama").to_pylist() == ["A", "C", "E"]
+    rejected = result.rejected.to_pylist()
+    assert [r["_baris"] for r in rejected] == [3, 5]
+    assert {r["alasan_kode"] for r in rejected} == {"baris_rusak"}
+    assert rejected[0]["alasan"].startswith("line has 5 field(s), expected 4")
+    assert rejected[1]["alasan"].startswith("line has 2 field(s), expected 4")
+    assert not any("3403014703850002" in r["alasan"] or "EXTRA" in r["alasan"] for r in rejected)
+    assert result.rows_read == result.table.num_rows + result.rejected.num_rows == 5
+    assert result.rejected.schema.names == ["_baris", "kolom", "alasan_kode", "alasan"]
+
+
+def test_csv_row_numbers_are_lines_with_blank_lines_and_quoted_line_breaks(tmp_path):
+    text = (f'NIK,Nama Anggota\n{NIK},"JL. MAWAR\nRT 01"\n\n3403014703850002,B,X\n'
+            '3403014703850003,"C\nD\nE",X\n3403014703850004,F\n')
+    result = read_extract(_write(tmp_path / "data.csv", text.encode()), SPEC)
+    assert result.table.to_pydict() == {"_baris": [2, 9], "nik": [NIK, "3403014703850004"],
+                                        "nama": ["JL. MAWAR\nRT 01", "F"]}
+    assert result.rejected.column("_baris").to_pylist() == [5, 6]
+    assert "runs over lines 6-8" in result.rejected.column("alasan")[1].as_py()
+    assert result.rows_read == 4
+    assert any("blank line" in n for n in result.notes)
+
+
+def test_csv_header_only_gives_no_rows(tmp_path):
+    for i, text in enumerate([b"NIK,Nama Anggota\n", b"NIK,Nama Anggota"]):
+        result = read_extract(_write(tmp_path / f"data{i}.csv", text), SPEC)
+        assert result.rows_read == 0
+        assert result.table.column_names == ["_baris", "nik", "nama"]
+
+
+def test_concat_columns_are_zero_padded_and_joined(tmp_path):
+    spec = {"pattern": "*.csv", "format": "csv", "delimiter": "|", "required": ["nik", "kode_desa"],
+            "columns": {"nik": "NIK", "kode_desa": {"concat": ["NO_PROP", "NO_KAB", "NO_KEC", "NO_KEL"],
+                                                    "widths": [2, 2, 2, 4]}}}
+    text = f"NIK|NO_PROP|NO_KAB|NO_KEC|NO_KEL\n{NIK}|34|3|1|2005\n{NIK}|34|03|01|5\n{NIK}|34|03||2005\n"
+    result = read_extract(_write(tmp_path / "data.csv", text.encode()), spec)
+    assert result.table.column("kode_desa").to_pylist() == ["3403012005", "3403010005", None]
+
+
+def test_delimiter_of_the_mapping_wins_when_the_header_has_it(tmp_path):
+    spec = {**SPEC, "delimiter": ";"}
+    result = read_extract(_write(tmp_path / "data.csv", _csv_text(ROWS, ";").encode()), spec)
+    assert result.delimiter == ";" and not result.notes
+
+
+# ---------------------------------------------------------------- XLSX
+
+XLSX_SPEC = {
+    "pattern": "p3ke/p3ke_*.xlsx",
+    "format": "xlsx",
+    "sheet": "Anggota",
+    "required": ["id_sumber", "nik"],
+    "columns": {"id_sumber": "ID Individu", "nik": "NIK", "tgl_lahir": "Tanggal Lahir",
+                "aktif": "Aktif", "umur": "Umur", "skor": "Skor"},
+}
+
+
+def _workbook(path, rows, sheet="Anggota"):
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = sheet
+    ws.append(["ID Individu", "NIK", "Tanggal Lahir", "Aktif", "Umur", "Skor"])
+    for row in rows:
+        ws.append(row)
+    book.create_sheet("Keluarga").append(["ID Keluarga"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
+
+
+def _store_numbers_as_excel_does(path, replacements):
+    """openpyxl writes 3403000000000050.0 as `<v>3403000000000050</v>`, which reads back as an int;
+    Excel and other writers store such a cell as `3403000000000050.0` or `3.40300000000005E+15`."""
+    with zipfile.ZipFile(path) as src:
+        entries = [(info, src.read(info)) for info in src.infolist()]
+    with zipfile.ZipFile(path, "w") as dst:
+        for info, data in entries:
+            for old, new in replacements.items():
+                data = data.replace(old, new) if info.filename == "xl/worksheets/sheet1.xml" else data
+            dst.writestr(info, data)
+
+
+def test_xlsx_cells_become_text(tmp_path):
+    path = _workbook(tmp_path / "p3ke_3403.xlsx", [
+        ["P-1", NIK, dt.datetime(1985, 7, 3), True, 39, 0.25],
+        ["P-2", 3403000000000050.0, dt.date(2001, 12, 31), False, 23.0, 1.5],
+        [None, None, None, None, None, None],
+        ["P-3", "3.40301E+15", "03/07/1985", None, " 7 ", None],
+        ["P-4", 3403000000000060.0, None, None, 1e16, None],
+        [None, "   ", None, None, None, None],
+    ])
+    _store_numbers_as_excel_does(path, {b"<v>3403000000000050</v>": b"<v>3403000000000050.0</v>",
+                                        b"<v>3403000000000060</v>": b"<v>3.40300000000006E+15</v>",
+                                        b"<v>10000000000000000</v>": b"<v>1E+16</v>"})
+    result = read_extract(path, XLSX_SPEC)
+    assert result.table.to_pydict() == {
+        "_baris": [2, 3, 5, 6],
+        "id_sumber": ["P-1", "P-2", "P-3", "P-4"],
+        "nik": [NIK, "3403000000000050", "3.40301E+15", "3403000000000060"],
+        "tgl_lahir": ["1985-07-03", "2001-12-31", "03/07/1985", None],
+        "aktif": ["true", "false", None, None],
+        "umur": ["39", "23", "7", "10000000000000000"],
+        "skor": ["0.25", "1.5", None, None],
+    }
+    assert result.rows_read == 4 and result.rejected.num_rows == 0
+    assert result.encoding is None and result.delimiter is None
+
+
+def test_xlsx_missing_sheet_names_the_sheet_and_the_sheets_found(tmp_path):
+    path = _workbook(tmp_path / "p3ke_3403.xlsx", [["P-1", NIK, None, None, None, None]], sheet="Data")
+    with pytest.raises(ExtractError) as err:
+        read_extract(path, XLSX_SPEC)
+    message = str(err.value)
+    assert message.startswith("p3ke_3403.xlsx: sheet 'Anggota' not found")
+    assert "Data, Keluarga" in message and NIK not in message
+
+
+# ---------------------------------------------------------------- Parquet
+
+
+def test_parquet_columns_become_text(tmp_path):
+    spec = {"pattern": "*.parquet", "format": "parquet", "required": ["id"],
+            "columns": {"id": "id", "nik": "nik", "tgl": "tgl", "jumlah": "jumlah", "aktif": "aktif",
+                        "nilai": "nilai", "waktu": "waktu", "kode": "kode"}}
+    table = pa.table({
+        "id": pa.array([1, 2], pa.int64()),
+        "nik": pa.array([3403000000000050.0, None]),
+        "tgl": pa.array([dt.date(1985, 7, 3), dt.date(2001, 12, 31)]),
+        "jumlah": pa.array([0, 12], pa.int32()),
+        "aktif": pa.array([True, False]),
+        "nilai": pa.array([1.5, 2.0]),
+        "waktu": pa.array([dt.datetime(2024, 5, 6, 7, 8), None], pa.timestamp("us")),
+        "kode": pa.array(["  01", ""]).dictionary_encode(),
+        "lain": pa.array(["x", "y"]),
+    })
+    pq.write_table(table, tmp_path / "data.parquet")
+    result = read_extract(tmp_path / "data.parquet", spec)
+    assert result.table.to_pydict() == {
+        "_baris": [1, 2], "id": ["1", "2"], "nik": ["3403000000000050", None],
+        "tgl": ["1985-07-03", "2001-12-31"], "jumlah": ["0", "12"], "aktif": ["true", "false"],
+        "nilai": ["1.5", "2"], "waktu": ["2024-05-06", None], "kode": ["01", None],
+    }
+    assert all(f.type == pa.string() for f in result.table.schema if f.name != "_baris")
+    assert any("lain" in n for n in result.notes)
+
+
+# ---------------------------------------------------------------- files that cannot be used
+
+
+def _raises(path, spec, *must_contain, **kwargs) -> str:
+    with pytest.raises(ExtractError) as err:
+        read_extract(path, spec, **kwargs)
+    message = str(err.value)
+    for text in must_contain:
+        assert text in message
+    for secret in (NIK, "BUDI", "SITI"):
+        assert secret not in message
+    return message
+
+
+def test_missing_required_column_names_file_column_and_mapping_entry(tmp_path):
+    mapping = load_mapping()
+    spec = mapping["dukcapil"]["files"]["individu"]
+    headers = ["NIK", "NO_KK", "TGL_LHR", "JENIS_KLMIN", "STAT_HBKEL", "NO_PROP", "NO_KAB", "NO_KEC", "NO_KEL"]
+    text = "|".join(headers) + "\n" + "|".join([NIK, NIK, "01-01-1990", "1", "1", "34", "03", "01", "2005"]) + "\n"
+    path = _write(tmp_path / "raw" / "2025-01-01" / "dukcapil" / "biodata_wni.csv", text.encode())
+    message = _raises(path, spec, entry="sources.dukcapil.files.individu")
+    assert message == (
+        "dukcapil/biodata_wni.csv: required column NAMA_LGKP (nama) is missing. Found columns: "
+        "NIK, NO_KK, TGL_LHR, JENIS_KLMIN, STAT_HBKEL, NO_PROP, NO_KAB, NO_KEC, NO_KEL. Fix the header or the "
+        "mapping (dtsen_pipeline/sources/mapping.yaml, sources.dukcapil.files.individu.columns.nama).")
+
+
+def test_missing_part_of_a_required_concat_column(tmp_path):
+    spec = load_mapping()["dukcapil"]["files"]["individu"]
+    text = "NIK|NO_KK|NAMA_LGKP|TGL_LHR|JENIS_KLMIN|STAT_HBKEL|NO_PROP|NO_KAB|NO_KEL\n"
+    _raises(_write(tmp_path / "biodata_wni.csv", text.encode()), spec,
+            "biodata_wni.csv: required column NO_KEC (part of kode_desa) is missing", "columns kode_desa")
+
+
+@pytest.mark.parametrize("name, data, expected", [
+    ("data.csv", b"", "file is empty"),
+    ("data.csv", b"NIK,Nama Anggota\n" + NIK.encode() + b",BUDI\x81\x8d\n", "unreadable text encoding"),
+    ("data.csv", b"\xff\xfeN\x00I\x00K\x00", "UTF-16"),
+    ("data.csv", b"\nNIK,Nama Anggota\n", "line 1 is empty"),
+    ("data.csv", f"{NIK},BUDI,0012\n{NIK},SITI,0013\n".encode(), "none of its 3 column(s) is in the mapping"),
+    ("data.csv", b"NIK,nik,Nama Anggota\n" + NIK.encode() + b",1,BUDI\n", "duplicate column headers (after ignoring case, spaces and '_'): 'NIK' / 'nik'"),
+])
+def test_broken_csv_files_raise_extract_error(tmp_path, name, data, expected):
+    message = _raises(_write(tmp_path / name, data), SPEC, name, expected)
+    assert "\n" not in message
+
+
+def test_unreadable_encoding_names_the_lines(tmp_path):
+    data = b"NIK,Nama Anggota\n1,\xe9\n2,BUDI\x81\n"  # line 2 is cp1252, line 3 has a byte undefined in cp1252
+    message = _raises(_write(tmp_path / "data.csv", data), SPEC)
+    assert "first invalid byte on line 2" in message and "cp1252 (line 3)" in message
+
+
+def test_broken_xlsx_files_raise_extract_error(tmp_path):
+    not_a_workbook = tmp_path / "p3ke_3403.xlsx"
+    with zipfile.ZipFile(not_a_workbook, "w") as zf:
+        zf.writestr("data.txt", f"{NIK},BUDI")
+    _raises(not_a_workbook, XLSX_SPEC, "p3ke_3403.xlsx", "not a readable .xlsx workbook")
+    garbage = _write(tmp_path / "p3ke_3404.xlsx", b"PK\x03\x04" + b"\x00" * 100)
+    _raises(garbage, XLSX_SPEC, "p3ke_3404.xlsx", "not a readable .xlsx workbook")
+    _raises(_write(tmp_path / "p3ke_3405.xlsx", b""), XLSX_SPEC, "p3ke_3405.xlsx", "file is empty")
+    no_header = _workbook(tmp_path / "p3ke_3406.xlsx", [])
+    book = openpyxl.load_workbook(no_header)
+    book["Anggota"].delete_rows(1)
+    book["Anggota"]["A3"] = NIK
+    book.save(no_header)
+    _raises(no_header, XLSX_SPEC, "p3ke_3406.xlsx", "no header in row 1")
+    data_as_header = _workbook(tmp_path / "p3ke_3407.xlsx", [])
+    book = openpyxl.load_workbook(data_as_header)
+    book["Anggota"].delete_rows(1)
+    book["Anggota"].append([NIK, "BUDI"])
+    book.save(data_as_header)
+    _raises(data_as_header, XLSX_SPEC, "p3ke_3407.xlsx", "none of its 2 column(s)")
+
+
+def test_broken_parquet_files_raise_extract_error(tmp_path):
+    spec = {"pattern": "*.parquet", "format": "parquet", "required": ["nik"], "columns": {"nik": "nik", "nama": "nama"}}
+    _raises(_write(tmp_path / "a.parquet", f"{NIK},BUDI\n".encode()), spec, "a.parquet", "not a readable Parquet file")
+    pq.write_table(pa.table({"nik": [NIK] * 100, "nama": ["BUDI"] * 100}), tmp_path / "b.parquet")
+    whole = (tmp_path / "b.parquet").read_bytes()
+    _write(tmp_path / "c.parquet", whole[:len(whole) // 2])
+    _raises(tmp_path / "c.parquet", spec, "c.parquet", "not a readable Parquet file")
+    pq.write_table(pa.table({"id": [1], "nama": ["BUDI"]}), tmp_path / "d.parquet")
+    _raises(tmp_path / "d.parquet", spec, "d.parquet", "required column nik (nik) is missing")
+
+
+# ---------------------------------------------------------------- a whole synthetic quarter
+
+
+def _data_rows(path, spec) -> int:
+    """Data rows of a file, counted without the readers."""
+    if spec["format"] == "parquet":
+        return pq.ParquetFile(path).metadata.num_rows
+    if spec["format"] == "xlsx":
+        book = openpyxl.load_workbook(path, read_only=True)
+        try:
+            rows = book[spec["sheet"]].iter_rows(min_row=2, values_only=True)
+            return sum(1 for row in rows if any(v is not None for v in row))
+        finally:
+            book.close()
+    return path.read_bytes().rstrip(b"\r\n").count(b"\n")
+
+
+def test_every_file_of_a_synthetic_quarter_is_read(tmp_path):
+    from dtsen_pipeline.synthetic.generate import generate
+
+    generate(tmp_path, scale=0.002, seed=3)
+    quarter = tmp_path / "raw" / "2025-01-01"
+    seen = 0
+    for source, entry in load_mapping().items():
+        for name, spec in entry["files"].items():
+            paths = sorted(quarter.glob(spec["pattern"]))
+            assert paths, f"{source}.{name}: no file"
+            for path in paths:
+                result = read_extract(path, spec, entry=f"sources.{source}.files.{name}")
+                assert result.rows_read == _data_rows(path, spec) > 0, path
+                assert result.rejected.num_rows == 0, path
+                assert set(spec.get("required", [])) <= set(result.table.column_names), path
+                first = 1 if spec["format"] == "parquet" else 2
+                assert result.table.column("_baris").to_pylist()[:2] == [first, first + 1], path
+                seen += 1
+                if source == "dukcapil":
+                    assert set(len(k) for k in result.table.column("kode_desa").to_pylist()) == {10}
+                if source == "p3ke" and name == "individu":
+                    niks = [n for n in result.table.column("nik").to_pylist() if n]
+                    assert not [n for n in niks if "e" in n or ("." in n and "E+" not in n)], path  # no float text
+    assert seen >= 20
