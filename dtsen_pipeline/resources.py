@@ -70,6 +70,31 @@ class DuckDBStorage(ConfigurableResource):
                 con.unregister("incoming")
         return len(frame)
 
+    def replace_partition_from_sql(self, table: str, periode: str, select_sql: str, params: dict | None = None,
+                                   frames: dict[str, pd.DataFrame] | None = None, where: dict[str, str] | None = None) -> int:
+        """Like replace_partition, with the new rows given by a SELECT (run inside DuckDB);
+        ``frames`` are registered as views the SELECT may read (e.g. lookups from the mapping)."""
+        schema = table.split(".")[0] if "." in table else None
+        filters = {"periode": periode, **(where or {})}
+        condition = " AND ".join(f'"{col}" = ?' for col in filters)
+        with self.connect() as con:
+            for name, frame in (frames or {}).items():
+                con.register(name, frame)
+            if schema:
+                con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+            con.execute("BEGIN TRANSACTION")
+            try:
+                con.execute(f"CREATE TEMP TABLE incoming AS {select_sql}", params or {})
+                con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM incoming LIMIT 0")
+                con.execute(f"DELETE FROM {table} WHERE {condition}", list(filters.values()))
+                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
+                rows = con.execute("SELECT count(*) FROM incoming").fetchall()[0][0]
+                con.execute("COMMIT")
+            except Exception:
+                con.execute("ROLLBACK")
+                raise
+        return rows
+
     def run_sql_file(self, relative: str) -> None:
         """Run a file of statements from sql/ (DDL with COMMENTs, views)."""
         path = SQL_DIR / relative

@@ -17,12 +17,12 @@ def test_definitions_load_with_an_asset_and_check_per_source():
     Definitions.validate_loadable(defs)
     keys = {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()}
     sources = load_mapping()
-    assert keys == {f"mentah_{source}" for source in sources} | {f"baca_{source}" for source in sources}
+    assert keys == {f"mentah_{source}" for source in sources} | {f"baca_{source}" for source in sources} | {"stg_individu"}
     job = defs.resolve_job_def("dtsen_kuartalan")
     assert job.partitions_def == quarterly
     assert defs.resolve_schedule_def("dtsen_kuartalan_schedule").cron_schedule == "0 0 1 */3 *"
     checks = defs.resolve_asset_graph().asset_check_keys
-    assert {c.asset_key for c in checks} == {AssetKey(k) for k in keys}
+    assert {c.asset_key for c in checks} == {AssetKey(k) for k in keys}  # every asset is checked
     assert {c.name for c in checks} == {"berkas_lengkap", "baris_lengkap"}
 
 

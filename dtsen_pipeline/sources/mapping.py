@@ -49,3 +49,36 @@ def native_headers(spec: dict) -> list[str]:
     for native in spec["columns"].values():
         out.extend(native["concat"] if isinstance(native, dict) else [native])
     return out
+
+
+def lookups(mapping: dict) -> tuple["pd.DataFrame", "pd.DataFrame"]:
+    """The mapping's code and date-format rules as two small tables for the SQL of the stages:
+    ``peta_kode`` (sumber, berkas, kolom, nilai_sumber, nilai_baku) and ``peta_tanggal``
+    (sumber, berkas, kolom, format). Workbooks and parquet are read with ISO dates already."""
+    import pandas as pd
+
+    codes, dates = [], []
+    for source, entry in mapping.items():
+        for name, spec in entry["files"].items():
+            for column, table in (spec.get("codes") or {}).items():
+                codes += [(source, name, column, str(k), str(v)) for k, v in table.items()]
+            fmt = spec.get("date_format") if spec["format"] == "csv" else "%Y-%m-%d"
+            for column in spec["columns"]:
+                if column.startswith("tgl_") and fmt:
+                    dates.append((source, name, column, fmt))
+    return (pd.DataFrame(codes, columns=["sumber", "berkas", "kolom", "nilai_sumber", "nilai_baku"]),
+            pd.DataFrame(dates, columns=["sumber", "berkas", "kolom", "format"]))
+
+
+def date_macro_sql(peta_tanggal) -> str:
+    """``tanggal_sumber(sumber, kolom, teks)``: a DuckDB macro parsing a source's date text with
+    the format its mapping gives (DuckDB needs constant formats, so the rules become one CASE);
+    ISO dates otherwise. Returns NULL for text that is not a date."""
+    def quote(text: str) -> str:
+        return "'" + str(text).replace("'", "''") + "'"
+
+    cases = "".join(
+        f"\n        WHEN sumber = {quote(r.sumber)} AND kolom = {quote(r.kolom)} THEN try_strptime(teks, {quote(r.format)})"
+        for r in peta_tanggal.drop_duplicates(["sumber", "kolom", "format"]).itertuples())
+    return ("CREATE OR REPLACE MACRO tanggal_sumber(sumber, kolom, teks) AS CAST(coalesce(CASE"
+            + cases + "\n        END, try_strptime(teks, '%Y-%m-%d')) AS DATE);")

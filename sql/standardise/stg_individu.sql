@@ -1,0 +1,78 @@
+-- stg_individu: one row per source person record of the quarter, all four person sources
+-- together, typed and standardised, with NIK decoding and consistency flags. Reads the text
+-- tables of stage `sources`; `peta_kode` (codes) and the macro tanggal_sumber (date formats)
+-- come from the column mapping. Every read row is kept: doubtful values are flagged, not dropped.
+WITH keluarga AS (
+    SELECT 'dtks' AS sumber, id_keluarga_sumber, kode_desa, alamat, no_kk AS no_kk_keluarga FROM sources.dtks_keluarga WHERE periode = $periode
+    UNION ALL
+    SELECT 'p3ke', id_keluarga_sumber, kode_desa, alamat, no_kk FROM sources.p3ke_keluarga WHERE periode = $periode
+    UNION ALL
+    SELECT 'regsosek', id_keluarga_sumber, kode_desa, alamat, no_kk FROM sources.regsosek_keluarga WHERE periode = $periode
+),
+desa AS (
+    SELECT kode, kode_bps FROM sources.wilayah_referensi WHERE periode = $periode AND tingkat = 'desa'
+),
+kecamatan AS (
+    SELECT kode FROM sources.wilayah_referensi WHERE periode = $periode AND tingkat = 'kecamatan'
+),
+mentah AS (
+    SELECT 'dukcapil' AS sumber, nik AS id_sumber, * EXCLUDE (periode) FROM sources.dukcapil_individu WHERE periode = $periode
+    UNION ALL BY NAME
+    SELECT 'dtks' AS sumber, * EXCLUDE (periode) FROM sources.dtks_individu WHERE periode = $periode
+    UNION ALL BY NAME
+    SELECT 'p3ke' AS sumber, * EXCLUDE (periode) FROM sources.p3ke_individu WHERE periode = $periode
+    UNION ALL BY NAME
+    SELECT 'regsosek' AS sumber, * EXCLUDE (periode) FROM sources.regsosek_individu WHERE periode = $periode
+),
+bersih AS (
+    SELECT
+        m.*,
+        nullif(trim(m.nik), '') AS nik_teks,
+        tanggal_sumber(m.sumber, 'tgl_lahir', m.tgl_lahir) AS tgl_lahir_baku,
+        coalesce(jk.nilai_baku, CASE upper(trim(m.jenis_kelamin)) WHEN 'L' THEN 'L' WHEN 'P' THEN 'P' END) AS jk_baku,
+        coalesce(m.no_kk, k.no_kk_keluarga) AS no_kk_baku,
+        CASE WHEN m.sumber = 'regsosek' THEN d.kode ELSE coalesce(m.kode_desa, k.kode_desa) END AS kode_desa_baku,
+        coalesce(m.alamat, k.alamat) AS alamat_baku
+    FROM mentah m
+    LEFT JOIN keluarga k ON k.sumber = m.sumber AND k.id_keluarga_sumber = m.id_keluarga_sumber
+    LEFT JOIN desa d ON d.kode_bps = k.kode_desa
+    LEFT JOIN peta_kode jk ON jk.sumber = m.sumber AND jk.kolom = 'jenis_kelamin' AND jk.nilai_sumber = trim(m.jenis_kelamin)
+)
+SELECT
+    $periode AS periode,
+    b.sumber,
+    b.id_sumber,
+    b.id_keluarga_sumber,
+    b.file,
+    b.baris,
+    b.nik_teks AS nik,
+    nik_bentuk(b.nik_teks) AS nik_bentuk,
+    b.no_kk_baku AS no_kk,
+    b.nama,
+    nama_baku(b.nama) AS nama_baku,
+    b.tgl_lahir_baku AS tgl_lahir,
+    b.jk_baku AS jenis_kelamin,
+    upper(trim(b.hubungan_keluarga)) AS hubungan_keluarga,
+    upper(trim(b.pekerjaan)) AS pekerjaan,
+    b.kode_desa_baku AS kode_desa,
+    substr(b.kode_desa_baku, 1, 6) AS kode_kecamatan,
+    substr(b.kode_desa_baku, 1, 4) AS kode_kabupaten,
+    substr(b.kode_desa_baku, 1, 2) AS kode_provinsi,
+    b.alamat_baku AS alamat,
+    upper(trim(b.status_hidup)) AS status_hidup,
+    tanggal_sumber(b.sumber, 'tgl_meninggal', b.tgl_meninggal) AS tgl_meninggal,
+    -- what the NIK encodes, and whether it agrees with the record
+    CASE WHEN nik_bentuk(b.nik_teks) = 'ok' THEN nik_kode_kecamatan(b.nik_teks) END AS nik_kode_kecamatan,
+    CASE WHEN nik_bentuk(b.nik_teks) = 'ok' THEN nik_tgl_lahir(b.nik_teks, $periode) END AS nik_tgl_lahir,
+    CASE WHEN nik_bentuk(b.nik_teks) = 'ok' THEN nik_jenis_kelamin(b.nik_teks) END AS nik_jenis_kelamin,
+    CASE WHEN nik_bentuk(b.nik_teks) = 'ok' AND b.tgl_lahir_baku IS NOT NULL
+         THEN strftime(nik_tgl_lahir(b.nik_teks, $periode), '%d%m%y') = strftime(b.tgl_lahir_baku, '%d%m%y') END AS nik_cocok_tgl_lahir,
+    CASE WHEN nik_bentuk(b.nik_teks) = 'ok' AND b.jk_baku IS NOT NULL
+         THEN nik_jenis_kelamin(b.nik_teks) = b.jk_baku END AS nik_cocok_jenis_kelamin,
+    CASE WHEN nik_bentuk(b.nik_teks) = 'ok'
+         THEN nik_kode_kecamatan(b.nik_teks) IN (SELECT kode FROM kecamatan) END AS nik_wilayah_dikenal,
+    b.kode_desa_baku IS NOT NULL AND b.kode_desa_baku IN (SELECT kode FROM desa) AS kode_desa_dikenal,
+    b.* EXCLUDE (sumber, id_sumber, id_keluarga_sumber, file, baris, nik, nik_teks, no_kk, no_kk_baku, nama, tgl_lahir,
+                 tgl_lahir_baku, jenis_kelamin, jk_baku, hubungan_keluarga, pekerjaan, kode_desa, kode_desa_baku, alamat,
+                 alamat_baku, status_hidup, tgl_meninggal)
+FROM bersih b
