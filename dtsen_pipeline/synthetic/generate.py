@@ -51,7 +51,7 @@ padan.parquet          one row per source person record (dukcapil, dtks, p3ke, r
                        sumber, id_sumber (the source's own record id), nik_benar (the person's true
                        Dukcapil NIK, null if Dukcapil does not know the person), jenis_galat (injected
                        identity error, 'none' if none), duplikat_dari (id_sumber of the record this one
-                       duplicates inside the same source, else null)
+                       duplicates inside the same source and quarter, else null)
 kesejahteraan.parquet  one row per living Dukcapil family: no_kk, id_keluarga_benar (stable truth id),
                        konsumsi_per_kapita (true monthly rupiah), jumlah_anggota, kode_desa,
                        kode_kabupaten, kode_provinsi, no_kk_asal (KK of the family it split from),
@@ -86,21 +86,29 @@ def _generate(out, scale, seed, world_file, mapping_file) -> dict:
     world = initial_world(cfg, regions, rng)
     log.info("world: %d people in %d families, %d regencies (scale %s, seed %s) in %.1fs",
              world.persons["alive"].sum(), len(world.families), len(cfg["regencies"]), cfg["scale"], cfg["seed"], time.monotonic() - t0)
-    dtks = registries.dtks_init(world, rng, cfg)
-    p3ke = registries.p3ke_init(world, rng, cfg)
-    regsosek = registries.regsosek_init(world, rng, cfg)
-    log.info("registries: dtks %d, p3ke %d, regsosek %d person records (%.1fs)",
-             len(dtks.persons), len(p3ke.persons), len(regsosek.persons), time.monotonic() - t0)
-    recipient_noise = rng.standard_normal((len(world.families) * 2, 3))
+    # P3KE (2021) and REGSOSEK (2022) never change: each is built, written once (its files are
+    # copied into every quarter), reduced to its compact padan truth, and freed before the next,
+    # so the world never holds all three registries at once.
     static = out / ".static"
-    regs = {"dtks": dtks, "p3ke": p3ke, "regsosek": regsosek}
+    if static.exists():
+        shutil.rmtree(static)
+    static_files, static_padan = [], []
+    for init, write_files in ((registries.p3ke_init, _write_p3ke), (registries.regsosek_init, _write_regsosek)):
+        reg = init(world, rng, cfg)
+        with _step(f"{reg.name}: {len(reg.persons)} person records written"):
+            static_files += write_files(world, reg, mapping, static)
+            static_padan.append(pa.concat_tables(
+                pa.Table.from_pandas(part, schema=PADAN_SCHEMA, preserve_index=False) for part in _registry_padan(world, reg)))
+        del reg
+    dtks = registries.dtks_init(world, rng, cfg)
+    log.info("registries written or ready: dtks %d person records (%.1fs)", len(dtks.persons), time.monotonic() - t0)
+    recipient_noise = rng.standard_normal((len(world.families) * 2, 3))
 
     # Work that draws no random numbers runs in a background thread beside the main one (pyarrow,
     # zlib and the xlsx writer release the GIL); everything that draws from rng stays on the main
     # thread in a fixed order, so the output is the same for a seed.
     summary = {}
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="dtsen-write") as background:
-        static_job = background.submit(_write_static, world, p3ke, regsosek, mapping, static)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dtsen-write") as background:
         for q, date in enumerate(quarter_starts(cfg)):
             if q:
                 with _step("advance the world and DTKS"):
@@ -113,10 +121,9 @@ def _generate(out, scale, seed, world_file, mapping_file) -> dict:
             if qdir.exists():
                 shutil.rmtree(qdir)
             tdir.mkdir(parents=True, exist_ok=True)
-            registry_job = background.submit(_write_dukcapil_and_padan, world, regs, mapping, qdir, tdir)
+            registry_job = background.submit(_write_dukcapil_and_padan, world, dtks, static_padan, mapping, qdir, tdir)
             rows = _write_quarter(world, dtks, mapping, rng, cfg, recipient_noise, qdir, tdir, q)
             rows.update(registry_job.result())
-            static_files = static_job.result()  # P3KE and REGSOSEK are written once, while quarter 1 is
             for rel in static_files:
                 (qdir / rel).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(static / rel, qdir / rel)
@@ -139,10 +146,8 @@ def _path(qdir: Path, spec: dict, stem: str | None = None) -> Path:
     return qdir / pattern.replace("*", stem or "")
 
 
-def _write_static(world, p3ke, regsosek, mapping, static: Path) -> list[str]:
-    """P3KE (2021) and REGSOSEK (2022) do not change: written once, copied into every quarter."""
-    if static.exists():
-        shutil.rmtree(static)
+def _write_p3ke(world, p3ke, mapping, static: Path) -> list[str]:
+    """One workbook per regency with sheets Keluarga and Anggota."""
     files = []
     with _step("p3ke frames"):
         fam = extracts.registry_families(world, p3ke, extra=["desil_p3ke"], variables=_variables(_spec(mapping, "p3ke", "keluarga")))
@@ -155,7 +160,13 @@ def _write_static(world, p3ke, regsosek, mapping, static: Path) -> list[str]:
             write_xlsx([(_only(fam[fam_kab == kab], mapping, "p3ke", "keluarga"), _spec(mapping, "p3ke", "keluarga")),
                         (_only(ind[(ind_kab == kab).to_numpy()], mapping, "p3ke", "individu"), _spec(mapping, "p3ke", "individu"))], path)
         files.append(str(path.relative_to(static)))
+    return files
+
+
+def _write_regsosek(world, regsosek, mapping, static: Path) -> list[str]:
+    """Families and individuals as parquet, villages in BPS codes."""
     families = (c.assign(kode_desa=extracts.to_bps(world, c["kode_desa"])) for c in extracts.iter_registry_families(world, regsosek))
+    files = []
     for name, frames in (("keluarga", families), ("individu", extracts.iter_registry_persons(world, regsosek))):
         _emit({}, mapping, static, "regsosek", name, _only_chunks(frames, mapping, "regsosek", name))
         files.append(str(_path(static, _spec(mapping, "regsosek", name)).relative_to(static)))
@@ -189,11 +200,11 @@ def _only_chunks(frames, mapping: dict, source: str, name: str):
     return (_only(c, mapping, source, name) for c in frames)
 
 
-def _write_dukcapil_and_padan(world, regs: dict, mapping, qdir: Path, tdir: Path) -> dict:
+def _write_dukcapil_and_padan(world, dtks, static_padan: list, mapping, qdir: Path, tdir: Path) -> dict:
     rows: dict = {}
     _emit(rows, mapping, qdir, "dukcapil", "individu", extracts.iter_dukcapil(world))
     with _step("padan"):
-        rows["padan"] = _write_padan(world, regs, tdir)
+        rows["padan"] = _write_padan(world, dtks, static_padan, tdir)
     return rows
 
 
@@ -245,31 +256,42 @@ PADAN_SCHEMA = pa.schema([("sumber", pa.string()), ("id_sumber", pa.string()), (
                           ("jenis_galat", pa.string()), ("duplikat_dari", pa.string())])
 
 
-def _padan_parts(world, regs: dict, chunk: int = 1_000_000):
+def _registry_padan(world, reg, chunk: int = 1_000_000):
+    """Truth rows of a registry's listed person records, ``chunk`` at a time. A duplicate whose
+    original is no longer listed (removed, the copy left behind) is no duplicate this quarter."""
+    nik = world.persons["nik"].to_numpy(dtype=object)
+    listed = reg.persons[reg.persons["listed"]]
+    original_listed = listed["duplikat_dari"].isin(listed["id_sumber"]).to_numpy()
+    for start in range(0, len(listed), chunk):
+        rec = listed.iloc[start:start + chunk]
+        dup = np.where(original_listed[start:start + chunk], rec["duplikat_dari"].to_numpy(), -1)
+        pid = rec["pid"].to_numpy()
+        yield pd.DataFrame({
+            "sumber": reg.name, "id_sumber": reg.person_ids(rec["id_sumber"]),
+            "nik_benar": np.where(pid >= 0, nik[np.maximum(pid, 0)], None),
+            "jenis_galat": rec["jenis_galat"].to_numpy(dtype=object),
+            "duplikat_dari": np.where(dup >= 0, reg.person_ids(dup), None),
+        })
+
+
+def _dukcapil_padan(world, chunk: int = 1_000_000):
     nik = world.persons["nik"].to_numpy(dtype=object)
     for start in range(0, len(nik), chunk):
         part = nik[start:start + chunk]
         yield pd.DataFrame({"sumber": "dukcapil", "id_sumber": part, "nik_benar": part, "jenis_galat": "none", "duplikat_dari": None})
-    for name, reg in regs.items():
-        listed = reg.persons[reg.persons["listed"]]
-        for start in range(0, len(listed), chunk):
-            rec = listed.iloc[start:start + chunk]
-            pid = rec["pid"].to_numpy()
-            yield pd.DataFrame({
-                "sumber": name, "id_sumber": reg.person_ids(rec["id_sumber"]),
-                "nik_benar": np.where(pid >= 0, nik[np.maximum(pid, 0)], None),
-                "jenis_galat": rec["jenis_galat"].to_numpy(dtype=object),
-                "duplikat_dari": np.where(rec["duplikat_dari"] >= 0, reg.person_ids(rec["duplikat_dari"]), None),
-            })
 
 
-def _write_padan(world, regs: dict, tdir: Path) -> int:
-    """padan.parquet, written source by source in chunks (it has a row per source record)."""
+def _write_padan(world, dtks, static_padan: list, tdir: Path) -> int:
+    """padan.parquet, written in chunks (a row per source record): Dukcapil and DTKS of this
+    quarter, then the unchanging P3KE and REGSOSEK truth."""
     rows = 0
     with pq.ParquetWriter(tdir / "padan.parquet", PADAN_SCHEMA, compression="zstd") as writer:
-        for part in _padan_parts(world, regs):
+        for part in (*_dukcapil_padan(world), *_registry_padan(world, dtks)):
             writer.write_table(pa.Table.from_pandas(part, schema=PADAN_SCHEMA, preserve_index=False))
             rows += len(part)
+        for table in static_padan:
+            writer.write_table(table)
+            rows += table.num_rows
     return rows
 
 
