@@ -23,3 +23,18 @@ def world_config():
     from dtsen_pipeline.synthetic.config import load_world
 
     return load_world(scale=TINY_SCALE, seed=TINY_SEED)
+
+
+@pytest.fixture
+def query_db():
+    """Run a query on a DuckDB file read-only and return all rows."""
+    import duckdb
+
+    def run(db, sql):
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            return con.execute(sql).fetchall()
+        finally:
+            con.close()
+
+    return run

@@ -8,7 +8,7 @@ import pytest
 from dagster import AssetKey, Definitions
 
 from dtsen_pipeline.cli import main
-from dtsen_pipeline.definitions import build_definitions, defs
+from dtsen_pipeline.definitions import defs
 from dtsen_pipeline.partitions import quarterly
 from dtsen_pipeline.sources.mapping import load_mapping
 
@@ -32,28 +32,20 @@ def test_quarterly_partition_keys():
     assert all(k[5:] in ("01-01", "04-01", "07-01", "10-01") for k in keys)
 
 
-def _rows(db, sql):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
-def test_run_materialises_every_quarter_and_reruns_identically(tiny_world, tmp_path, capsys):
+def test_run_materialises_every_quarter_and_reruns_identically(tiny_world, tmp_path, capsys, query_db):
     world, summary = tiny_world
     db = tmp_path / "dtsen.duckdb"
     assert main(["run", "--data", str(world), "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert out.count("run ok") == 4
-    per_quarter = dict(_rows(db, "SELECT periode, count(DISTINCT sumber) FROM sources.berkas_mentah GROUP BY 1"))
+    per_quarter = dict(query_db(db, "SELECT periode, count(DISTINCT sumber) FROM sources.berkas_mentah GROUP BY 1"))
     assert per_quarter == {q: len(load_mapping()) for q in summary}
-    dukcapil_rows = _rows(db, "SELECT baris FROM sources.berkas_mentah WHERE periode = '2025-04-01' AND sumber = 'dukcapil'")
+    dukcapil_rows = query_db(db, "SELECT baris FROM sources.berkas_mentah WHERE periode = '2025-04-01' AND sumber = 'dukcapil'")
     assert dukcapil_rows == [(summary["2025-04-01"]["dukcapil"],)]
-    before = _rows(db, "SELECT count(*) FROM sources.berkas_mentah")
+    before = query_db(db, "SELECT count(*) FROM sources.berkas_mentah")
     assert main(["run", "--data", str(world), "--db", str(db), "--partition", "2025-04-01"]) == 0
-    assert _rows(db, "SELECT count(*) FROM sources.berkas_mentah") == before
-    assert _rows(db, "SELECT count(*) FROM sources.berkas_mentah WHERE galat IS NOT NULL") == [(0,)]
+    assert query_db(db, "SELECT count(*) FROM sources.berkas_mentah") == before
+    assert query_db(db, "SELECT count(*) FROM sources.berkas_mentah WHERE galat IS NOT NULL") == [(0,)]
 
 
 def test_missing_file_and_column_fail_the_check_by_name(tiny_world, tmp_path, capsys):

@@ -3,8 +3,6 @@ every row is accounted for, a file that cannot be read fails the run naming it."
 
 import shutil
 
-import duckdb
-
 from dtsen_pipeline.cli import main
 
 QUARTER = "2025-01-01"
@@ -16,15 +14,7 @@ def _copy_quarter(world, tmp_path):
     return data, data / "raw" / QUARTER
 
 
-def _query(db, sql):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
-def test_every_row_read_or_rejected_with_its_line(tiny_world, tmp_path, capsys):
+def test_every_row_read_or_rejected_with_its_line(tiny_world, tmp_path, capsys, query_db):
     world, summary = tiny_world
     data, quarter = _copy_quarter(world, tmp_path)
     path = quarter / "penerima" / "pbi_jk.txt"
@@ -34,16 +24,16 @@ def test_every_row_read_or_rejected_with_its_line(tiny_world, tmp_path, capsys):
     db = tmp_path / "x.duckdb"
     assert main(["run", "--data", str(data), "--db", str(db)]) == 0
     assert "23/23 checks passed" in capsys.readouterr().out
-    assert _query(db, "SELECT file, baris, alasan_kode FROM main.ditolak") == [("penerima/pbi_jk.txt", 5, "baris_rusak")]
-    accepted = _query(db, "SELECT count(*) FROM sources.penerima_pbi_jk_penerima")[0][0]
+    assert query_db(db, "SELECT file, baris, alasan_kode FROM main.ditolak") == [("penerima/pbi_jk.txt", 5, "baris_rusak")]
+    accepted = query_db(db, "SELECT count(*) FROM sources.penerima_pbi_jk_penerima")[0][0]
     assert accepted == summary[QUARTER]["penerima_pbi_jk"] - 1
-    assert _query(db, "SELECT count(*) FROM sources.dukcapil_individu")[0][0] == summary[QUARTER]["dukcapil"]
+    assert query_db(db, "SELECT count(*) FROM sources.dukcapil_individu")[0][0] == summary[QUARTER]["dukcapil"]
     # text tables keep identifiers exactly as text
-    assert _query(db, "SELECT count(*) FROM sources.dukcapil_individu WHERE NOT regexp_matches(nik, '^[0-9]{16}$')") == [(0,)]
+    assert query_db(db, "SELECT count(*) FROM sources.dukcapil_individu WHERE NOT regexp_matches(nik, '^[0-9]{16}$')") == [(0,)]
     # re-reading the quarter replaces the partition: same counts
     assert main(["run", "--data", str(data), "--db", str(db)]) == 0
-    assert _query(db, "SELECT count(*) FROM sources.penerima_pbi_jk_penerima")[0][0] == accepted
-    assert _query(db, "SELECT count(*) FROM main.ditolak") == [(1,)]
+    assert query_db(db, "SELECT count(*) FROM sources.penerima_pbi_jk_penerima")[0][0] == accepted
+    assert query_db(db, "SELECT count(*) FROM main.ditolak") == [(1,)]
 
 
 def test_unreadable_file_fails_the_run_naming_it(tiny_world, tmp_path, capsys):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import yaml
 
 DEFAULT_MAPPING = Path(__file__).with_name("mapping.yaml")
@@ -51,12 +52,10 @@ def native_headers(spec: dict) -> list[str]:
     return out
 
 
-def lookups(mapping: dict) -> tuple["pd.DataFrame", "pd.DataFrame"]:
+def lookups(mapping: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The mapping's code and date-format rules as two small tables for the SQL of the stages:
     ``peta_kode`` (sumber, berkas, kolom, nilai_sumber, nilai_baku) and ``peta_tanggal``
     (sumber, berkas, kolom, format). Workbooks and parquet are read with ISO dates already."""
-    import pandas as pd
-
     codes, dates = [], []
     for source, entry in mapping.items():
         for name, spec in entry["files"].items():

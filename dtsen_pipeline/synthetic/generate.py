@@ -104,9 +104,9 @@ def _generate(out, scale, seed, world_file, mapping_file) -> dict:
     log.info("registries written or ready: dtks %d person records (%.1fs)", len(dtks.persons), time.monotonic() - t0)
     recipient_noise = rng.standard_normal((len(world.families) * 2, 3))
 
-    # Work that draws no random numbers runs in a background thread beside the main one (pyarrow,
-    # zlib and the xlsx writer release the GIL); everything that draws from rng stays on the main
-    # thread in a fixed order, so the output is the same for a seed.
+    # The Dukcapil extract and the padan truth draw no random numbers: they are written in a
+    # background thread beside the main one (pyarrow's writers release the GIL); everything that
+    # draws from rng stays on the main thread in a fixed order, so the output is the same for a seed.
     summary = {}
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dtsen-write") as background:
         for q, date in enumerate(quarter_starts(cfg)):

@@ -5,7 +5,6 @@ All draws are vectorised over families and people; nothing loops per person.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np

@@ -5,10 +5,12 @@
 --   3. titles at the start: H., HJ, HAJI, DRS., DRA., DR., IR., PROF., KH, NY., TN., R., RR., ...;
 --   4. abbreviations and spelling variants: MOH./MUH./M./MOCH. and MOCHAMMAD, MOHAMAD, ... -> MUHAMMAD;
 --      ACHMAD -> AHMAD; ST. -> SITI; ABD. -> ABDUL; NUR. -> NURUL; Dutch-spelled Christian names
---      (JOHANES, JACOBUS, JOSEPH) -> YOHANES, YAKOBUS, YOSEF;
+--      (JOHANES, JOHANA, JACOBUS, JOSEPH) -> YOHANES, YOHANA, YAKOBUS, YOSEF;
 --   5. punctuation and digits out;
---   6. pre-1972 spelling to EYD: OE -> U, TJ -> C, SJ -> SY, NJ -> NY, CH+vowel -> KH; in a name with
---      old-spelling marks (OE, DJ, TJ, SJ, NJ) J -> Y, then DJ -> J; Javanese IJ+vowel -> IY;
+--   6. pre-1972 spelling to EYD: OE -> U, STJ/NTJ -> STY/NTY (SOELISTJO), other TJ -> C, SJ -> SY,
+--      word-initial NJ -> NY (NJOMAN; PANJI is modern), CH+vowel -> KH; in a name with old-spelling
+--      marks (OE, DJ, TJ, SJ, initial NJ) J -> Y, then DJ -> J; finally Javanese IJ+vowel -> IY in
+--      every name (TUKIJO and TOEKIDJO both become TUKIYO, so both sides of a match agree);
 --   7. single spaces.
 CREATE OR REPLACE MACRO _nama_tanpa_gelar(s) AS
     regexp_replace(regexp_replace(regexp_replace(regexp_replace(
@@ -27,18 +29,21 @@ CREATE OR REPLACE MACRO _nama_singkatan(s) AS
         '^\sST\.?\s+', ' SITI '),
         '\sABD\.\s*', ' ABDUL ', 'g'),
         '\sNUR\.\s*', ' NURUL ', 'g'),
-        '\sJOHAN+ES\s', ' YOHANES ', 'g'),
+        '\sJOHAN(N?ES|N?A|IS)\s', ' YOHAN\1 ', 'g'),
         '\s(JA[CK]OBUS)\s', ' YAKOBUS ', 'g'),
         '\s(JOSEPH|JOSEF)\s', ' YOSEF ', 'g');
 
 CREATE OR REPLACE MACRO _nama_eyd(s) AS
-    CASE WHEN regexp_matches(s, 'OE|DJ|TJ|SJ|NJ')
-         THEN replace(regexp_replace(
-                  regexp_replace(replace(replace(replace(replace(s, 'OE', 'U'), 'TJ', 'C'), 'SJ', 'SY'), 'NJ', 'NY'),
-                                 'CH([AEIOU])', 'KH\1', 'g'),
-                  '(^|[^D])J', '\1Y', 'g'), 'DJ', 'J')
-         ELSE regexp_replace(regexp_replace(s, 'CH([AEIOU])', 'KH\1', 'g'), 'IJ([AEIOU])', 'IY\1', 'g')
-    END;
+    regexp_replace(
+        CASE WHEN regexp_matches(s, 'OE|DJ|TJ|SJ|(^|\s)NJ')
+             THEN replace(regexp_replace(
+                      regexp_replace(replace(replace(regexp_replace(regexp_replace(
+                          replace(s, 'OE', 'U'), '([SN])TJ', '\1TY', 'g'), '(^|\s)NJ', '\1NY', 'g'), 'TJ', 'C'), 'SJ', 'SY'),
+                                     'CH([AEIOU])', 'KH\1', 'g'),
+                      '(^|[^D])J', '\1Y', 'g'), 'DJ', 'J')
+             ELSE regexp_replace(s, 'CH([AEIOU])', 'KH\1', 'g')
+        END,
+        'IJ([AEIOU])', 'IY\1', 'g');
 
 CREATE OR REPLACE MACRO nama_baku(s) AS
     nullif(trim(regexp_replace(
