@@ -17,7 +17,7 @@ def test_definitions_load_with_an_asset_and_check_per_source():
     Definitions.validate_loadable(defs)
     keys = {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()}
     sources = load_mapping()
-    assert keys == {f"mentah_{source}" for source in sources} | {f"baca_{source}" for source in sources} | {"stg_individu"}
+    assert keys == {f"mentah_{source}" for source in sources} | {f"baca_{source}" for source in sources} | {"stg_individu", "stg_keluarga"}
     job = defs.resolve_job_def("dtsen_kuartalan")
     assert job.partitions_def == quarterly
     assert defs.resolve_schedule_def("dtsen_kuartalan_schedule").cron_schedule == "0 0 1 */3 *"

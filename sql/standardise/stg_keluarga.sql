@@ -1,0 +1,39 @@
+-- stg_keluarga: one row per source family record of the quarter (DTKS, P3KE, REGSOSEK; Dukcapil
+-- has no family file: its families are its KKs), with region in Kemendagri codes, the head's name
+-- standardised, the verification date typed, and the housing, asset and livestock variables the
+-- source has (as text, as given). Every read row is kept.
+WITH desa AS (
+    SELECT kode, kode_bps FROM sources.wilayah_referensi WHERE periode = $periode AND tingkat = 'desa'
+),
+mentah AS (
+    SELECT 'dtks' AS sumber, * EXCLUDE (periode) FROM sources.dtks_keluarga WHERE periode = $periode
+    UNION ALL BY NAME
+    SELECT 'p3ke' AS sumber, * EXCLUDE (periode) FROM sources.p3ke_keluarga WHERE periode = $periode
+    UNION ALL BY NAME
+    SELECT 'regsosek' AS sumber, * EXCLUDE (periode) FROM sources.regsosek_keluarga WHERE periode = $periode
+),
+bersih AS (
+    SELECT m.*, CASE WHEN m.sumber = 'regsosek' THEN d.kode ELSE m.kode_desa END AS kode_desa_baku
+    FROM mentah m LEFT JOIN desa d ON m.sumber = 'regsosek' AND d.kode_bps = m.kode_desa
+)
+SELECT
+    $periode AS periode,
+    b.sumber,
+    b.id_keluarga_sumber,
+    b.file,
+    b.baris,
+    nullif(trim(b.no_kk), '') AS no_kk,
+    nik_bentuk(b.no_kk) AS no_kk_bentuk,
+    b.nama_kepala,
+    nama_baku(b.nama_kepala) AS nama_kepala_baku,
+    b.kode_desa_baku AS kode_desa,
+    substr(b.kode_desa_baku, 1, 6) AS kode_kecamatan,
+    substr(b.kode_desa_baku, 1, 4) AS kode_kabupaten,
+    substr(b.kode_desa_baku, 1, 2) AS kode_provinsi,
+    b.kode_desa_baku IS NOT NULL AND b.kode_desa_baku IN (SELECT kode FROM desa) AS kode_desa_dikenal,
+    b.alamat,
+    tanggal_sumber(b.sumber, 'tgl_pendataan', b.tgl_pendataan) AS tgl_pendataan,
+    TRY_CAST(b.desil_p3ke AS INTEGER) AS desil_p3ke,
+    b.* EXCLUDE (sumber, id_keluarga_sumber, file, baris, no_kk, nama_kepala, kode_desa, kode_desa_baku, alamat,
+                 tgl_pendataan, desil_p3ke)
+FROM bersih b
