@@ -45,35 +45,17 @@ class DuckDBStorage(ConfigurableResource):
         finally:
             con.close()
 
-    def replace_partition(self, table: str, periode: str, frame: pd.DataFrame, key: str = "periode",
-                          where: dict[str, str] | None = None) -> int:
+    def replace_partition(self, table: str, periode: str, frame: pd.DataFrame, where: dict[str, str] | None = None) -> int:
         """Replace the rows of one partition (and optional extra keys) by ``frame``, atomically:
         delete-then-insert in one transaction, so a failure leaves the previous rows intact and a
         re-run never duplicates. The table is created from the frame's columns if new."""
-        schema = table.split(".")[0] if "." in table else None
-        filters = {key: periode, **(where or {})}
-        condition = " AND ".join(f'"{col}" = ?' for col in filters)
-        with self.connect() as con:
-            if schema:
-                con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-            con.register("incoming", frame)
-            con.execute("BEGIN TRANSACTION")
-            try:
-                con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM incoming LIMIT 0")
-                con.execute(f"DELETE FROM {table} WHERE {condition}", list(filters.values()))
-                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
-                con.execute("COMMIT")
-            except Exception:
-                con.execute("ROLLBACK")
-                raise
-            finally:
-                con.unregister("incoming")
-        return len(frame)
+        return self.replace_partition_from_sql(table, periode, "SELECT * FROM _frame", frames={"_frame": frame}, where=where)
 
     def replace_partition_from_sql(self, table: str, periode: str, select_sql: str, params: dict | None = None,
                                    frames: dict[str, pd.DataFrame] | None = None, where: dict[str, str] | None = None) -> int:
-        """Like replace_partition, with the new rows given by a SELECT (run inside DuckDB);
-        ``frames`` are registered as views the SELECT may read (e.g. lookups from the mapping)."""
+        """Replace one partition by the rows of a SELECT run inside DuckDB, in one transaction
+        (delete-then-insert; the table is created from the SELECT's columns if new). ``frames``
+        are registered as views the SELECT may read (e.g. lookups from the mapping)."""
         schema = table.split(".")[0] if "." in table else None
         filters = {"periode": periode, **(where or {})}
         condition = " AND ".join(f'"{col}" = ?' for col in filters)

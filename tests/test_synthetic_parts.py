@@ -7,7 +7,7 @@ import pytest
 
 from dtsen_pipeline.synthetic import errors
 from dtsen_pipeline.synthetic.config import WorldConfigError, load_world, quarter_starts
-from dtsen_pipeline.synthetic.identifiers import decode_nik, make_kk, make_nik
+from dtsen_pipeline.synthetic.identifiers import make_kk, make_nik
 from dtsen_pipeline.synthetic.welfare import weighted_deciles
 
 
@@ -15,9 +15,6 @@ def test_nik_rule_on_crafted_people():
     birth = np.array(["1985-03-07", "1985-03-07", "1985-03-07", "2001-12-31"], dtype="datetime64[s]")
     nik = make_nik(np.array(["340301", "340301", "340301", "520101"], dtype=object), birth, np.array(["L", "P", "P", "L"], dtype=object))
     assert list(nik) == ["3403010703850001", "3403014703850001", "3403014703850002", "5201013112010001"]
-    decoded = decode_nik(pd.Series(nik))
-    assert list(decoded["jenis_kelamin"]) == ["L", "P", "P", "L"]
-    assert list(decoded["hari"]) == [7, 7, 7, 31]
 
 
 def test_serials_continue_after_numbers_already_taken():
@@ -109,3 +106,11 @@ def test_world_file_errors_name_the_key(tmp_path):
     with pytest.raises(WorldConfigError, match="scale"):
         load_world(scale=5)
     assert [d.isoformat() for d in quarter_starts(load_world())] == ["2025-01-01", "2025-04-01", "2025-07-01", "2025-10-01"]
+
+
+def test_person_variable_names_match_what_person_variables_returns():
+    from dtsen_pipeline.synthetic.welfare import PERSON_VARIABLES, person_variables
+
+    out = person_variables(np.array([30.0, 3.0]), np.array(["L", "P"], dtype=object), np.zeros(2), np.zeros(2),
+                           np.array(["PETANI/PEKEBUN", "BELUM/TIDAK BEKERJA"], dtype=object), np.zeros((2, 4)))
+    assert list(out.columns) == PERSON_VARIABLES

@@ -41,7 +41,6 @@ def advance(world: World, rng: np.random.Generator) -> None:
     world.families["active"] = world.families.index.isin(alive_fids)
     world.date = end
     world.period += 1
-    world.history[world.period] = world.families["z"].copy()
 
 
 def _age(world: World, at: np.datetime64) -> np.ndarray:

@@ -31,6 +31,7 @@ from .config import load_world, quarter_starts
 from .dynamics import advance
 from .population import initial_world
 from .regions import build_regions, load_catalog
+from .welfare import FAMILY_VARIABLES, PERSON_VARIABLES
 from .writers import write, write_xlsx
 
 log = logging.getLogger("dtsen.generate")
@@ -174,12 +175,8 @@ def _write_regsosek(world, regsosek, mapping, static: Path) -> list[str]:
 
 
 def _variables(spec: dict) -> list[str]:
-    from .welfare import FAMILY_VARIABLES, WG_DOMAINS
-
-    known = set(FAMILY_VARIABLES) | set(WG_DOMAINS) | {
-        "partisipasi_sekolah", "jenjang_pendidikan", "ijazah_tertinggi", "status_bekerja", "lapangan_usaha",
-        "status_kedudukan_kerja", "punya_usaha", "jumlah_usaha", "jumlah_pekerja_usaha", "omzet_usaha_per_bulan",
-        "disabilitas_berat", "penyakit_kronis", "depresi", "status_gizi_balita"}
+    """The family and person variables a source's layout carries."""
+    known = {*FAMILY_VARIABLES, *PERSON_VARIABLES}
     return [c for c in spec["columns"] if c in known]
 
 

@@ -48,22 +48,3 @@ def make_kk(issue_kec: np.ndarray, issued: np.ndarray, taken: pd.Series | None =
     """KK numbers issued in a kecamatan on a date."""
     prefix = pd.Series(np.asarray(issue_kec, dtype=object)) + _ddmmyy(issued)
     return _with_serials(prefix, taken)
-
-
-def decode_nik(nik: pd.Series) -> pd.DataFrame:
-    """Region of first registration, birth date and sex encoded in well-formed NIKs."""
-    day = nik.str.slice(6, 8).astype(int)
-    female = day > 40
-    day = day - 40 * female
-    month = nik.str.slice(8, 10).astype(int)
-    yy = nik.str.slice(10, 12).astype(int)
-    return pd.DataFrame(
-        {
-            "kode_kecamatan": nik.str.slice(0, 6),
-            "hari": day,
-            "bulan": month,
-            "tahun2": yy,
-            "jenis_kelamin": np.where(female, "P", "L"),
-            "serial": nik.str.slice(12, 16).astype(int),
-        }
-    )

@@ -38,7 +38,6 @@ class World:
     date: np.datetime64
     kec_effect: pd.Series = field(default_factory=pd.Series)  # log-consumption shift per kecamatan
     period: int = 0
-    history: dict[int, pd.Series] = field(default_factory=dict)  # period -> z per fid
     _size: pd.Series | None = field(default=None, repr=False)
     _size_key: tuple | None = field(default=None, repr=False)
 
@@ -81,7 +80,6 @@ def initial_world(cfg: dict, regions: RegionTables, rng: np.random.Generator) ->
     f_idx = p["fid"].to_numpy()
     world.persons["occupation"] = occupations(rng, age, p["sex"].to_numpy(), s[f_idx], fam["urban"].to_numpy()[f_idx])
     world.persons.loc[~p["alive"], "occupation"] = np.where(age[~p["alive"].to_numpy()] >= 60, "PENSIUNAN", "PETANI/PEKEBUN")
-    world.history[0] = fam["z"].copy()
     return world
 
 

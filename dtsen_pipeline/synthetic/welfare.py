@@ -142,6 +142,12 @@ WG_LEVELS = np.array(["TIDAK KESULITAN", "SEDIKIT KESULITAN", "BANYAK KESULITAN"
 _WG_OFFSET = np.array([0.0, 0.3, 0.1, 0.6, 0.8, 1.0, 0.9, 0.7, 0.4])
 INDUSTRY = np.array(["PERTANIAN", "INDUSTRI PENGOLAHAN", "KONSTRUKSI", "PERDAGANGAN", "TRANSPORTASI", "AKOMODASI DAN MAKAN MINUM", "JASA PENDIDIKAN", "ADMINISTRASI PEMERINTAHAN", "JASA LAINNYA"], dtype=object)
 N_PERSON_NOISE = 4  # education, work, health, nutrition/misc
+PERSON_VARIABLES = [
+    "partisipasi_sekolah", "jenjang_pendidikan", "ijazah_tertinggi", "status_bekerja", "lapangan_usaha",
+    "status_kedudukan_kerja", "punya_usaha", "jumlah_usaha", "jumlah_pekerja_usaha", "omzet_usaha_per_bulan",
+    *WG_DOMAINS, "disabilitas_berat", "penyakit_kronis", "depresi", "status_gizi_balita",
+]
+"""Columns of person_variables(), in order."""
 
 
 def person_variables(age: np.ndarray, sex: np.ndarray, s: np.ndarray, urban: np.ndarray, occupation: np.ndarray, noise: np.ndarray) -> pd.DataFrame:
