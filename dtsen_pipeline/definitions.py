@@ -8,10 +8,10 @@ from dagster import Definitions, build_schedule_from_partitioned_job, define_ass
 
 from .assets.ingest import build_read_assets
 from .assets.sources import build_raw_assets
-from .assets.standardise import stg_individu, stg_keluarga
+from .assets.standardise import standardise_assets
 from .checks.ingest import build_read_checks
 from .checks.sources import build_raw_checks
-from .checks.standardise import stg_individu_baris_lengkap, stg_keluarga_baris_lengkap
+from .checks.standardise import standardise_checks
 from .partitions import quarterly
 from .resources import DuckDBStorage, RawData
 from .sources.mapping import load_mapping
@@ -23,14 +23,13 @@ def build_definitions(data_dir: str | None = None, database: str | None = None, 
     raw = RawData(**{k: v for k, v in (("data_dir", data_dir), ("mapping_file", mapping_file)) if v})
     storage = DuckDBStorage(**({"database": database} if database else {}))
     mapping = load_mapping(raw.mapping_file)
-    assets = [*build_raw_assets(mapping), *build_read_assets(mapping), stg_individu, stg_keluarga]
+    assets = [*build_raw_assets(mapping), *build_read_assets(mapping), *standardise_assets]
     # DuckDB has one writer per file: the job runs its steps in one process, one at a time.
     job = define_asset_job("dtsen_kuartalan", selection="*", partitions_def=quarterly, executor_def=in_process_executor,
                            description="Every asset of one quarter, from raw files to published tables.")
     return Definitions(
         assets=assets,
-        asset_checks=[*build_raw_checks(mapping), *build_read_checks(mapping), stg_individu_baris_lengkap,
-                      stg_keluarga_baris_lengkap],
+        asset_checks=[*build_raw_checks(mapping), *build_read_checks(mapping), *standardise_checks],
         jobs=[job],
         schedules=[build_schedule_from_partitioned_job(job, name="dtsen_kuartalan_schedule")],
         resources={"raw": raw, "storage": storage},

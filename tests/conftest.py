@@ -38,3 +38,17 @@ def query_db():
             con.close()
 
     return run
+
+
+TINY_QUARTER = "2025-01-01"
+
+
+@pytest.fixture(scope="session")
+def tiny_db(tiny_world, tmp_path_factory):
+    """The tiny world's first quarter run through the whole job once (read-only for the tests)."""
+    from dtsen_pipeline.cli import main
+
+    world, _ = tiny_world
+    db = tmp_path_factory.mktemp("tinydb") / "dtsen.duckdb"
+    assert main(["run", "--data", str(world), "--db", str(db), "--partition", TINY_QUARTER]) == 0
+    return db

@@ -3,17 +3,13 @@
 import duckdb
 import pytest
 
-from dtsen_pipeline.cli import main
-
 QUARTER = "2025-01-01"
 
 
 @pytest.fixture(scope="module")
-def stg(tiny_world, tmp_path_factory):
+def stg(tiny_world, tiny_db):
     world, _ = tiny_world
-    db = tmp_path_factory.mktemp("stg") / "dtsen.duckdb"
-    assert main(["run", "--data", str(world), "--db", str(db), "--partition", QUARTER]) == 0
-    con = duckdb.connect(str(db), read_only=True)
+    con = duckdb.connect(str(tiny_db), read_only=True)
     con.execute(f"CREATE TEMP VIEW padan AS SELECT * FROM '{world}/truth/{QUARTER}/padan.parquet'")
     yield con
     con.close()

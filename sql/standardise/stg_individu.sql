@@ -2,12 +2,10 @@
 -- together, typed and standardised, with NIK decoding and consistency flags. Reads the text
 -- tables of stage `sources`; `peta_kode` (codes) and the macro tanggal_sumber (date formats)
 -- come from the column mapping. Every read row is kept: doubtful values are flagged, not dropped.
+-- «keluarga», «individu» (the sources' text tables, one column set) and «variabel» (the typed
+-- variables of variables.yaml) are filled in by the asset.
 WITH keluarga AS (
-    SELECT 'dtks' AS sumber, id_keluarga_sumber, kode_desa, alamat, no_kk AS no_kk_keluarga FROM sources.dtks_keluarga WHERE periode = $periode
-    UNION ALL
-    SELECT 'p3ke', id_keluarga_sumber, kode_desa, alamat, no_kk FROM sources.p3ke_keluarga WHERE periode = $periode
-    UNION ALL
-    SELECT 'regsosek', id_keluarga_sumber, kode_desa, alamat, no_kk FROM sources.regsosek_keluarga WHERE periode = $periode
+    SELECT sumber, id_keluarga_sumber, kode_desa, alamat, no_kk AS no_kk_keluarga FROM ({{keluarga}})
 ),
 desa AS (
     SELECT kode, kode_bps FROM sources.wilayah_referensi WHERE periode = $periode AND tingkat = 'desa'
@@ -16,13 +14,7 @@ kecamatan AS (
     SELECT kode FROM sources.wilayah_referensi WHERE periode = $periode AND tingkat = 'kecamatan'
 ),
 mentah AS (
-    SELECT 'dukcapil' AS sumber, nik AS id_sumber, * EXCLUDE (periode) FROM sources.dukcapil_individu WHERE periode = $periode
-    UNION ALL BY NAME
-    SELECT 'dtks' AS sumber, * EXCLUDE (periode) FROM sources.dtks_individu WHERE periode = $periode
-    UNION ALL BY NAME
-    SELECT 'p3ke' AS sumber, * EXCLUDE (periode) FROM sources.p3ke_individu WHERE periode = $periode
-    UNION ALL BY NAME
-    SELECT 'regsosek' AS sumber, * EXCLUDE (periode) FROM sources.regsosek_individu WHERE periode = $periode
+    {{individu}}
 ),
 bersih AS (
     SELECT
@@ -41,7 +33,8 @@ bersih AS (
 SELECT
     $periode AS periode,
     b.sumber,
-    b.id_sumber,
+    -- Dukcapil has no record id: its NIK is the id (the file row when the NIK is blank)
+    CASE WHEN b.sumber = 'dukcapil' THEN coalesce(b.nik_teks, b.file || ':' || b.baris) ELSE b.id_sumber END AS id_sumber,
     b.id_keluarga_sumber,
     b.file,
     b.baris,
@@ -51,6 +44,7 @@ SELECT
     b.nama,
     nama_baku(b.nama) AS nama_baku,
     b.tgl_lahir_baku AS tgl_lahir,
+    umur_pada(b.tgl_lahir_baku, CAST($periode AS DATE)) AS umur,
     b.jk_baku AS jenis_kelamin,
     upper(trim(b.hubungan_keluarga)) AS hubungan_keluarga,
     upper(trim(b.pekerjaan)) AS pekerjaan,
@@ -72,7 +66,7 @@ SELECT
     CASE WHEN nik_bentuk(b.nik_teks) = 'ok'
          THEN nik_kode_kecamatan(b.nik_teks) IN (SELECT kode FROM kecamatan) END AS nik_wilayah_dikenal,
     b.kode_desa_baku IS NOT NULL AND b.kode_desa_baku IN (SELECT kode FROM desa) AS kode_desa_dikenal,
-    b.* EXCLUDE (sumber, id_sumber, id_keluarga_sumber, file, baris, nik, nik_teks, no_kk, no_kk_baku, nama, tgl_lahir,
-                 tgl_lahir_baku, jenis_kelamin, jk_baku, hubungan_keluarga, pekerjaan, kode_desa, kode_desa_baku, alamat,
-                 alamat_baku, status_hidup, tgl_meninggal)
+    b.rt,
+    b.rw,
+    {{variabel}}
 FROM bersih b

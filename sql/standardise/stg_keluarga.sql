@@ -1,16 +1,13 @@
 -- stg_keluarga: one row per source family record of the quarter (DTKS, P3KE, REGSOSEK; Dukcapil
 -- has no family file: its families are its KKs), with region in Kemendagri codes, the head's name
 -- standardised, the verification date typed, and the housing, asset and livestock variables the
--- source has (as text, as given). Every read row is kept.
+-- source has, typed by variables.yaml («variabel»; a value that does not fit becomes NULL and is
+-- counted). «keluarga» is the sources' text tables with one column set. Every read row is kept.
 WITH desa AS (
     SELECT kode, kode_bps FROM sources.wilayah_referensi WHERE periode = $periode AND tingkat = 'desa'
 ),
 mentah AS (
-    SELECT 'dtks' AS sumber, * EXCLUDE (periode) FROM sources.dtks_keluarga WHERE periode = $periode
-    UNION ALL BY NAME
-    SELECT 'p3ke' AS sumber, * EXCLUDE (periode) FROM sources.p3ke_keluarga WHERE periode = $periode
-    UNION ALL BY NAME
-    SELECT 'regsosek' AS sumber, * EXCLUDE (periode) FROM sources.regsosek_keluarga WHERE periode = $periode
+    {{keluarga}}
 ),
 bersih AS (
     SELECT m.*, CASE WHEN m.sumber = 'regsosek' THEN d.kode ELSE m.kode_desa END AS kode_desa_baku
@@ -34,6 +31,7 @@ SELECT
     b.alamat,
     tanggal_sumber(b.sumber, 'tgl_pendataan', b.tgl_pendataan) AS tgl_pendataan,
     TRY_CAST(b.desil_p3ke AS INTEGER) AS desil_p3ke,
-    b.* EXCLUDE (sumber, id_keluarga_sumber, file, baris, no_kk, nama_kepala, kode_desa, kode_desa_baku, alamat,
-                 tgl_pendataan, desil_p3ke)
+    b.rt,
+    b.rw,
+    {{variabel}}
 FROM bersih b

@@ -1,0 +1,52 @@
+-- stg_penerima_bansos: one row per row of each programme's recipient list of the quarter (PKH and
+-- Sembako families by the carer's NIK, PBI-JK members by their own NIK), with the NIK classified
+-- and decoded, the name standardised and the region in Kemendagri codes. «penerima» is the
+-- recipient lists' text tables with one column set, filled in by the asset. Every read row is kept.
+WITH desa AS (
+    SELECT kode FROM sources.wilayah_referensi WHERE periode = $periode AND tingkat = 'desa'
+),
+kabupaten AS (
+    SELECT kode FROM sources.wilayah_referensi WHERE periode = $periode AND tingkat = 'kabupaten'
+),
+mentah AS (
+    {{penerima}}
+),
+bersih AS (
+    SELECT
+        m.*,
+        nullif(trim(m.nik), '') AS nik_teks,
+        nullif(trim(m.no_kk), '') AS no_kk_teks,
+        nullif(trim(m.kode_desa), '') AS kode_desa_teks,
+        tanggal_sumber(m.sumber, 'tgl_lahir', m.tgl_lahir) AS tgl_lahir_baku,
+        coalesce(jk.nilai_baku, CASE upper(trim(m.jenis_kelamin)) WHEN 'L' THEN 'L' WHEN 'P' THEN 'P' END) AS jk_baku
+    FROM mentah m
+    LEFT JOIN peta_kode jk ON jk.sumber = m.sumber AND jk.kolom = 'jenis_kelamin' AND jk.nilai_sumber = trim(m.jenis_kelamin)
+)
+SELECT
+    $periode AS periode,
+    b.sumber,
+    regexp_replace(b.sumber, '^penerima_', '') AS program,
+    b.id_sumber,
+    b.file,
+    b.baris,
+    b.nik_teks AS nik,
+    nik_bentuk(b.nik_teks) AS nik_bentuk,
+    b.no_kk_teks AS no_kk,
+    CASE WHEN b.no_kk_teks IS NOT NULL THEN nik_bentuk(b.no_kk_teks) END AS no_kk_bentuk,
+    b.nama,
+    nama_baku(b.nama) AS nama_baku,
+    b.tgl_lahir_baku AS tgl_lahir,
+    b.jk_baku AS jenis_kelamin,
+    b.kode_desa_teks AS kode_desa,
+    substr(b.kode_desa_teks, 1, 6) AS kode_kecamatan,
+    coalesce(substr(b.kode_desa_teks, 1, 4), nullif(trim(b.kode_kabupaten), '')) AS kode_kabupaten,
+    substr(coalesce(b.kode_desa_teks, nullif(trim(b.kode_kabupaten), '')), 1, 2) AS kode_provinsi,
+    coalesce(b.kode_desa_teks IN (SELECT kode FROM desa),
+             nullif(trim(b.kode_kabupaten), '') IN (SELECT kode FROM kabupaten), false) AS wilayah_dikenal,
+    upper(trim(b.komponen)) AS komponen,
+    upper(trim(b.status_kepesertaan)) AS status_kepesertaan,
+    CASE WHEN nik_bentuk(b.nik_teks) = 'ok' THEN nik_tgl_lahir(b.nik_teks, $periode) END AS nik_tgl_lahir,
+    CASE WHEN nik_bentuk(b.nik_teks) = 'ok' THEN nik_jenis_kelamin(b.nik_teks) END AS nik_jenis_kelamin,
+    CASE WHEN nik_bentuk(b.nik_teks) = 'ok' AND b.tgl_lahir_baku IS NOT NULL
+         THEN strftime(nik_tgl_lahir(b.nik_teks, $periode), '%d%m%y') = strftime(b.tgl_lahir_baku, '%d%m%y') END AS nik_cocok_tgl_lahir
+FROM bersih b
