@@ -269,8 +269,9 @@ def survey(world: World, rng, cfg: dict, period: int) -> tuple[pd.DataFrame, pd.
     logc = world.log_consumption().to_numpy()[fids]
     ids = (f"S{period}" + pd.Series(np.arange(n)).astype(str).str.zfill(7)).to_numpy(dtype=object)
     kec_bps = world.regions.kecamatan.set_index("kode_kecamatan")["kode_kecamatan_bps"]
+    kab_bps = world.regions.kabupaten.set_index("kode_kabupaten")["kode_kabupaten_bps"]  # the survey is BPS-coded
     keluarga = pd.DataFrame({
-        "id_sumber": ids, "kode_kabupaten": fam["kab"].to_numpy(dtype=object)[fids],
+        "id_sumber": ids, "kode_kabupaten": fam["kab"].map(kab_bps).to_numpy(dtype=object)[fids],
         "kode_kecamatan": fam["kec"].map(kec_bps).to_numpy(dtype=object)[fids], "perkotaan": fam["urban"].to_numpy()[fids],
         "jumlah_anggota": size, "konsumsi_per_kapita": np.round(np.exp(logc + rng.normal(0, c["measurement_sd"], n)), -2),
         "bobot": np.full(n, len(active) / n),
