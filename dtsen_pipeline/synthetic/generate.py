@@ -101,6 +101,7 @@ def _generate(out, scale, seed, world_file, mapping_file) -> dict:
             static_padan.append(pa.concat_tables(
                 pa.Table.from_pandas(part, schema=PADAN_SCHEMA, preserve_index=False) for part in _registry_padan(world, reg)))
         del reg
+    static_entries = {rel: _file_entry(static / rel, rel) for rel in static_files}
     dtks = registries.dtks_init(world, rng, cfg)
     log.info("registries written or ready: dtks %d person records (%.1fs)", len(dtks.persons), time.monotonic() - t0)
     recipient_noise = rng.standard_normal((len(world.families) * 2, 3))
@@ -128,7 +129,7 @@ def _generate(out, scale, seed, world_file, mapping_file) -> dict:
             for rel in static_files:
                 (qdir / rel).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(static / rel, qdir / rel)
-            _write_manifest(qdir, key, cfg)
+            _write_manifest(qdir, key, cfg, static_entries)
             summary[key] = rows
             log.info("quarter %s written: %d living people, %d families (%.1fs)", key, world.persons["alive"].sum(),
                      int(world.families["active"].sum()), time.monotonic() - t0)
@@ -267,7 +268,7 @@ def _registry_padan(world, reg, chunk: int = 1_000_000):
             "sumber": reg.name, "id_sumber": reg.person_ids(rec["id_sumber"]),
             "nik_benar": np.where(pid >= 0, nik[np.maximum(pid, 0)], None),
             "jenis_galat": rec["jenis_galat"].to_numpy(dtype=object),
-            "duplikat_dari": np.where(dup >= 0, reg.person_ids(dup), None),
+            "duplikat_dari": reg.person_ids(dup, valid=dup >= 0),
         })
 
 
@@ -292,10 +293,18 @@ def _write_padan(world, dtks, static_padan: list, tdir: Path) -> int:
     return rows
 
 
-def _write_manifest(qdir: Path, key: str, cfg: dict) -> None:
+def _file_entry(path: Path, rel: str) -> dict:
+    with path.open("rb") as fh:  # streamed: extracts reach a gigabyte at scale 1.0
+        digest = hashlib.file_digest(fh, "sha256").hexdigest()
+    return {"path": rel, "bytes": path.stat().st_size, "sha256": digest}
+
+
+def _write_manifest(qdir: Path, key: str, cfg: dict, known: dict) -> None:
+    """manifest.json of a quarter; ``known`` holds the entries of files copied unchanged (P3KE and
+    REGSOSEK), hashed once."""
     files = []
     for path in sorted(p for p in qdir.rglob("*") if p.is_file() and p.name != "manifest.json"):
-        data = path.read_bytes()
-        files.append({"path": str(path.relative_to(qdir)), "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()})
+        rel = str(path.relative_to(qdir))
+        files.append(known.get(rel) or _file_entry(path, rel))
     manifest = {"periode": key, "world": cfg.get("name"), "seed": cfg["seed"], "scale": cfg["scale"], "files": files}
     (qdir / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 
 def _ddmmyy(dates: np.ndarray, add_day: np.ndarray | int = 0) -> pd.Series:
@@ -48,3 +49,27 @@ def make_kk(issue_kec: np.ndarray, issued: np.ndarray, taken: pd.Series | None =
     """KK numbers issued in a kecamatan on a date."""
     prefix = pd.Series(np.asarray(issue_kec, dtype=object)) + _ddmmyy(issued)
     return _with_serials(prefix, taken)
+
+
+def padded_ids(prefix: str, ids, valid: np.ndarray | None = None, digits: int = 12) -> pd.arrays.ArrowExtensionArray:
+    """Record ids as text: ``prefix`` + the integer zero-padded to ``digits`` (null where not
+    ``valid``). Built as one Arrow buffer of fixed-width rows, with no Python string per id."""
+    ids = np.where(valid, ids, 0) if valid is not None else np.asarray(ids, dtype=np.int64)
+    if len(ids) and (ids.min() < 0 or ids.max() >= 10**digits):
+        raise ValueError(f"ids must be in [0, 10**{digits})")
+    n, head = len(ids), len(prefix)
+    columns = np.empty((digits, n), dtype=np.uint8)  # digit k of every id; 32-bit arithmetic is fast
+    for end in range(digits, 0, -6):
+        start = max(end - 6, 0)
+        rest = ((ids // 10 ** (digits - end)) % 10 ** (end - start)).astype(np.uint32)
+        for k in range(end - 1, start - 1, -1):
+            quotient = rest // 10
+            columns[k] = rest - quotient * 10
+            rest = quotient
+    text = np.empty((n, head + digits), dtype=np.uint8)
+    text[:, :head] = np.frombuffer(prefix.encode("ascii"), dtype=np.uint8)
+    text[:, head:] = columns.T + 48
+    offsets = np.arange(n + 1, dtype=np.int32) * (head + digits)  # < 2**31 bytes: ~100 M ids
+    bitmap = None if valid is None else pa.py_buffer(np.packbits(np.asarray(valid, dtype=bool), bitorder="little"))
+    null_count = 0 if valid is None else int(n - np.count_nonzero(valid))
+    return pd.arrays.ArrowExtensionArray(pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(text), bitmap, null_count))

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from . import errors
+from .identifiers import padded_ids
 from .names import generate_names
 from .population import DAY, World
 from .welfare import weighted_deciles
@@ -38,15 +39,11 @@ class Registry:
     intercept: float = 0.0  # DTKS: inclusion intercept found at the start, reused for new entries
 
 
-    def person_ids(self, ids) -> np.ndarray:
-        return _format_ids(self.person_prefix, ids)
+    def person_ids(self, ids, valid: np.ndarray | None = None) -> pd.arrays.ArrowExtensionArray:
+        return padded_ids(self.person_prefix, ids, valid)
 
-    def family_ids(self, ids) -> np.ndarray:
-        return _format_ids(self.family_prefix, ids)
-
-
-def _format_ids(prefix: str, ids) -> np.ndarray:
-    return (prefix + pd.Series(np.asarray(ids)).astype(str).str.zfill(12)).to_numpy(dtype=object)
+    def family_ids(self, ids) -> pd.arrays.ArrowExtensionArray:
+        return padded_ids(self.family_prefix, ids)
 
 
 def _new_registry(name: str, family_prefix: str, person_prefix: str) -> Registry:

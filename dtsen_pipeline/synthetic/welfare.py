@@ -88,8 +88,14 @@ FAMILY_VARIABLES = [*ORDINAL_FAMILY, "luas_lantai", *BINARY_FAMILY, *COUNT_FAMIL
 N_FAMILY_NOISE = len(FAMILY_VARIABLES)
 
 
-def _ordinal(latent: np.ndarray, labels: list[str], cuts: list[float]) -> np.ndarray:
-    return np.asarray(labels, dtype=object)[np.searchsorted(np.asarray(cuts), latent)]
+def _labelled(codes: np.ndarray, labels) -> pd.Categorical:
+    """Labels by code (-1: missing), as a categorical: millions of records share a few labels,
+    and the writers hand categoricals to Arrow without converting a string per record."""
+    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int8), categories=pd.Index(labels, dtype=object))
+
+
+def _ordinal(latent: np.ndarray, labels: list[str], cuts: list[float]) -> pd.Categorical:
+    return _labelled(np.searchsorted(np.asarray(cuts), latent), labels)
 
 
 def family_variables(s: np.ndarray, urban: np.ndarray, ntt: np.ndarray, noise: np.ndarray) -> pd.DataFrame:
@@ -132,6 +138,11 @@ def _poisson_quantile(lam: np.ndarray, u: np.ndarray, kmax: int = 40) -> np.ndar
 
 
 # --- person variables -----------------------------------------------------------------------
+PARTICIPATION = ["BELUM SEKOLAH", "MASIH SEKOLAH", "TIDAK/BELUM PERNAH SEKOLAH", "TIDAK BERSEKOLAH LAGI"]
+CERTIFICATE = ["TIDAK PUNYA IJAZAH", "SD/SEDERAJAT", "SMP/SEDERAJAT", "SMA/SEDERAJAT", "D1-D3", "D4/S1", "S2/S3"]
+EMPLOYMENT = ["BERUSAHA DIBANTU BURUH TETAP", "BERUSAHA SENDIRI", "PEKERJA BEBAS", "BURUH/KARYAWAN/PEGAWAI"]
+DEPRESSION = ["SERING", "KADANG-KADANG", "TIDAK PERNAH"]
+NUTRITION = ["GIZI BURUK", "STUNTING", "NORMAL"]
 EDUCATION = ["TIDAK/BELUM SEKOLAH", "SD/SEDERAJAT", "SMP/SEDERAJAT", "SMA/SEDERAJAT", "D1-D3", "D4/S1", "S2/S3"]
 WG_DOMAINS = [
     "kesulitan_melihat", "kesulitan_mendengar", "kesulitan_berjalan", "kesulitan_tangan_jari",
@@ -165,8 +176,8 @@ def person_variables(age: np.ndarray, sex: np.ndarray, s: np.ndarray, urban: np.
     dropout = (age >= 13) & (age < 19) & (0.9 * s + 0.7 * noise[:, 0] < -1.8)
     in_school = ((age >= 7) & (age < 19) & ~dropout) | ((age >= 19) & (age < 24) & (edu_latent > 1.2))
     never = (age >= 7) & (level == 0)
-    participation = np.where(age < 5, "BELUM SEKOLAH", np.where(in_school, "MASIH SEKOLAH", np.where(never, "TIDAK/BELUM PERNAH SEKOLAH", "TIDAK BERSEKOLAH LAGI")))
-    participation = np.where((age >= 5) & (age < 7) & ~in_school, "BELUM SEKOLAH", participation)
+    participation = np.select([age < 5, in_school, never], [0, 1, 2], 3)
+    participation = np.where((age >= 5) & (age < 7) & ~in_school, 0, participation)
 
     working_age = (age >= 15) & ~in_school
     occupation = np.asarray(occupation, dtype=object)
@@ -176,34 +187,35 @@ def person_variables(age: np.ndarray, sex: np.ndarray, s: np.ndarray, urban: np.
     industry_idx = np.where(np.isin(occupation, ["PETANI/PEKEBUN", "PETERNAK", "NELAYAN/PERIKANAN"]), 0, industry_idx)
     industry_idx = np.where(np.isin(occupation, ["PEGAWAI NEGERI SIPIL", "TENTARA NASIONAL INDONESIA", "KEPOLISIAN RI"]), 7, industry_idx)
     own_business = works & (np.isin(occupation, ["WIRASWASTA", "PERDAGANGAN", "PETANI/PEKEBUN", "PETERNAK", "NELAYAN/PERIKANAN"]))
-    employment = np.where(~works, None, np.where(own_business, np.where(noise[:, 1] > 0.8, "BERUSAHA DIBANTU BURUH TETAP", "BERUSAHA SENDIRI"), np.where(occupation == "BURUH HARIAN LEPAS", "PEKERJA BEBAS", "BURUH/KARYAWAN/PEGAWAI")))
+    employment = np.select([~works, own_business & (noise[:, 1] > 0.8), own_business, occupation == "BURUH HARIAN LEPAS"], [-1, 0, 1, 2], 3)
     n_business = np.where(own_business, 1 + (noise[:, 3] > 1.3), 0).astype(np.int8)
     workers = np.where(own_business, np.clip(np.round(np.exp(0.6 * s + 0.5 * noise[:, 3])) - 1, 0, 50), 0).astype(np.int16)
     turnover = np.where(own_business, np.round(np.exp(15.2 + 0.8 * s + 0.5 * noise[:, 3]), -4), np.nan)
 
     frailty = noise[:, 2] + 0.045 * np.maximum(age - 45, 0) - 0.25 * s
     out = {
-        "partisipasi_sekolah": participation,
-        "jenjang_pendidikan": np.asarray(EDUCATION, dtype=object)[level],
-        "ijazah_tertinggi": np.where(age < 7, None, np.asarray(["TIDAK PUNYA IJAZAH", "SD/SEDERAJAT", "SMP/SEDERAJAT", "SMA/SEDERAJAT", "D1-D3", "D4/S1", "S2/S3"], dtype=object)[np.maximum(level - in_school.astype(int), 0)]),
-        "status_bekerja": np.where(age < 15, None, np.where(works, "BEKERJA", "TIDAK BEKERJA")),
-        "lapangan_usaha": np.where(works, INDUSTRY[industry_idx], None),
-        "status_kedudukan_kerja": employment,
-        "punya_usaha": np.where(age < 15, None, own_business),
+        "partisipasi_sekolah": _labelled(participation, PARTICIPATION),
+        "jenjang_pendidikan": _labelled(level, EDUCATION),
+        "ijazah_tertinggi": _labelled(np.where(age < 7, -1, np.maximum(level - in_school.astype(int), 0)), CERTIFICATE),
+        "status_bekerja": _labelled(np.where(age < 15, -1, np.where(works, 0, 1)), ["BEKERJA", "TIDAK BEKERJA"]),
+        "lapangan_usaha": _labelled(np.where(works, industry_idx, -1), INDUSTRY),
+        "status_kedudukan_kerja": _labelled(employment, EMPLOYMENT),
+        "punya_usaha": pd.arrays.BooleanArray(own_business, age < 15),
         "jumlah_usaha": n_business,
         "jumlah_pekerja_usaha": workers,
         "omzet_usaha_per_bulan": turnover,
     }
+    disabled = np.zeros(n, dtype=bool)
     for k, domain in enumerate(WG_DOMAINS):
         severity = frailty - 3.0 - _WG_OFFSET[k] - 0.3 * (age < 5)
-        out[domain] = WG_LEVELS[np.clip(np.floor(severity / 0.6) + 1, 0, 3).astype(int)] if n else WG_LEVELS[:0]
-    out["disabilitas_berat"] = np.zeros(n, dtype=bool)
-    for domain in WG_DOMAINS:
-        out["disabilitas_berat"] |= np.isin(out[domain], WG_LEVELS[2:])
+        level_wg = np.clip(np.floor(severity / 0.6) + 1, 0, 3).astype(int)
+        out[domain] = _labelled(level_wg, WG_LEVELS)
+        disabled |= level_wg >= 2
+    out["disabilitas_berat"] = disabled
     out["penyakit_kronis"] = frailty + 0.3 * noise[:, 3] > 2.2
-    out["depresi"] = np.where(age < 15, None, np.where(frailty + 0.6 * noise[:, 3] > 2.8, "SERING", np.where(frailty > 1.8, "KADANG-KADANG", "TIDAK PERNAH")))
+    out["depresi"] = _labelled(np.select([age < 15, frailty + 0.6 * noise[:, 3] > 2.8, frailty > 1.8], [-1, 0, 1], 2), DEPRESSION)
     nutrition = -0.9 * s + noise[:, 3]
-    out["status_gizi_balita"] = np.where(age >= 5, None, np.where(nutrition > 1.7, "GIZI BURUK", np.where(nutrition > 0.9, "STUNTING", "NORMAL")))
+    out["status_gizi_balita"] = _labelled(np.select([age >= 5, nutrition > 1.7, nutrition > 0.9], [-1, 0, 1], 2), NUTRITION)
     return pd.DataFrame(out)
 
 

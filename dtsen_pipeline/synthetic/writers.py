@@ -25,16 +25,14 @@ from rustpy_xlsxwriter import FastExcel
 FIXED_TIME = dt.datetime(2025, 1, 1)  # workbook metadata time: byte-identical files for a seed
 
 
-def _per_unique(col: pd.Series, fn) -> pd.Series:
+def _per_unique(col: pd.Series, fn) -> pd.Categorical:
     """Apply a column transformation to its distinct values only (dates, codes and region codes
-    repeat a lot: ~36 k birth dates or ~800 villages for millions of rows)."""
+    repeat a lot: ~36 k birth dates or ~800 villages for millions of rows). The result is a
+    categorical, which Arrow takes as a dictionary array without converting a string per row."""
     codes, uniques = pd.factorize(col, use_na_sentinel=True)
-    mapped = np.asarray(fn(pd.Series(uniques)), dtype=object)
-    out = np.empty(len(codes), dtype=object)
-    ok = codes >= 0
-    out[ok] = mapped[codes[ok]]
-    out[~ok] = None
-    return pd.Series(out, index=col.index, dtype=object)
+    plain = uniques.to_numpy() if isinstance(uniques, pd.DatetimeIndex) else np.asarray(uniques, dtype=object)
+    mapped_codes, mapped = pd.factorize(pd.Series(np.asarray(fn(pd.Series(plain)), dtype=object)), use_na_sentinel=True)
+    return pd.Categorical.from_codes(np.where(codes >= 0, mapped_codes[np.maximum(codes, 0)], -1), categories=mapped)
 
 
 def _strftime(values: pd.Series, fmt: str) -> np.ndarray:
@@ -98,10 +96,20 @@ def write_csv(frames: pd.DataFrame | Iterable[pd.DataFrame], spec: dict, path: P
     return rows
 
 
+def _plain_type(t: pa.DataType) -> pa.DataType:
+    """The type a column is written with: categoricals (dictionary arrays) as their values, text
+    as ``string``; an all-null column is text."""
+    if pa.types.is_dictionary(t):
+        t = t.value_type
+    if pa.types.is_large_string(t) or pa.types.is_null(t):
+        return pa.string()
+    return t
+
+
 def _csv_type(t: pa.DataType) -> pa.DataType:
     if pa.types.is_boolean(t):
         return pa.string()  # written as true/false
-    return t
+    return _plain_type(t)
 
 
 def write_parquet(frames: pd.DataFrame | Iterable[pd.DataFrame], spec: dict, path: Path) -> int:
@@ -114,8 +122,8 @@ def write_parquet(frames: pd.DataFrame | Iterable[pd.DataFrame], spec: dict, pat
                 if pd.api.types.is_datetime64_any_dtype(native[col]):
                     native[col] = native[col].to_numpy().astype("datetime64[D]")
             table = pa.Table.from_pandas(native, preserve_index=False)
-            if writer is None:  # the first chunk fixes the schema; an all-null column is text
-                schema = pa.schema([pa.field(f.name, pa.string() if pa.types.is_null(f.type) else f.type) for f in table.schema])
+            if writer is None:  # the first chunk fixes the schema
+                schema = pa.schema([pa.field(f.name, _plain_type(f.type)) for f in table.schema])
                 writer = pq.ParquetWriter(path, schema, compression="zstd")
             writer.write_table(table.cast(schema))
             rows += len(chunk)
@@ -134,6 +142,9 @@ def write_xlsx(sheets: list[tuple[pd.DataFrame, dict]], path: Path) -> int:
     rows = 0
     for df, spec in sheets:
         native = to_native(df, spec)
+        for col in native.columns:  # the xlsx writer reads object columns, not categoricals
+            if isinstance(native[col].dtype, (pd.CategoricalDtype, pd.BooleanDtype)):
+                native[col] = _objects(native[col].array)
         nik_header = spec["columns"].get("nik")
         if "nik_cell" in df and nik_header in native:
             cells = df["nik_cell"].to_numpy()
@@ -148,6 +159,14 @@ def write_xlsx(sheets: list[tuple[pd.DataFrame, dict]], path: Path) -> int:
     book.save()
     _fix_created_time(path)
     return rows
+
+
+def _objects(values: pd.Categorical | pd.arrays.BooleanArray) -> np.ndarray:
+    """Plain Python values with None where missing."""
+    if isinstance(values, pd.Categorical):
+        codes = values.codes
+        return np.where(codes >= 0, np.asarray(values.categories, dtype=object)[np.maximum(codes, 0)], None)
+    return np.where(values.isna(), None, values.to_numpy(dtype=object, na_value=None))
 
 
 def _fix_created_time(path: Path) -> None:
