@@ -87,30 +87,25 @@ def _generate(out, scale, seed, world_file, mapping_file) -> dict:
     world = initial_world(cfg, regions, rng)
     log.info("world: %d people in %d families, %d regencies (scale %s, seed %s) in %.1fs",
              world.persons["alive"].sum(), len(world.families), len(cfg["regencies"]), cfg["scale"], cfg["seed"], time.monotonic() - t0)
-    # P3KE (2021) and REGSOSEK (2022) never change: each is built, written once (its files are
-    # copied into every quarter), reduced to its compact padan truth, and freed before the next,
-    # so the world never holds all three registries at once.
+    # P3KE (2021) and REGSOSEK (2022) never change: each is written once (its files are copied into
+    # every quarter) and reduced to its compact padan truth. The Dukcapil extract, the padan truth
+    # and the P3KE workbooks draw no random numbers: they are written in a background thread beside
+    # the main one (the Rust xlsx writer, zlib and pyarrow's writers release the GIL); everything
+    # that draws from rng stays on the main thread in a fixed order, so the output is the same for
+    # a seed. P3KE is written while REGSOSEK and DTKS are built; REGSOSEK is freed before DTKS.
     static = out / ".static"
     if static.exists():
         shutil.rmtree(static)
-    static_files, static_padan = [], []
-    for init, write_files in ((registries.p3ke_init, _write_p3ke), (registries.regsosek_init, _write_regsosek)):
-        reg = init(world, rng, cfg)
-        with _step(f"{reg.name}: {len(reg.persons)} person records written"):
-            static_files += write_files(world, reg, mapping, static)
-            static_padan.append(pa.concat_tables(
-                pa.Table.from_pandas(part, schema=PADAN_SCHEMA, preserve_index=False) for part in _registry_padan(world, reg)))
-        del reg
-    static_entries = {rel: _file_entry(static / rel, rel) for rel in static_files}
-    dtks = registries.dtks_init(world, rng, cfg)
-    log.info("registries written or ready: dtks %d person records (%.1fs)", len(dtks.persons), time.monotonic() - t0)
-    recipient_noise = rng.standard_normal((len(world.families) * 2, 3))
-
-    # The Dukcapil extract and the padan truth draw no random numbers: they are written in a
-    # background thread beside the main one (pyarrow's writers release the GIL); everything that
-    # draws from rng stays on the main thread in a fixed order, so the output is the same for a seed.
     summary = {}
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dtsen-write") as background:
+        p3ke_job = background.submit(_write_static, world, registries.p3ke_init(world, rng, cfg), _write_p3ke, mapping, static)
+        regsosek_entries, regsosek_padan = _write_static(world, registries.regsosek_init(world, rng, cfg), _write_regsosek, mapping, static)
+        dtks = registries.dtks_init(world, rng, cfg)
+        log.info("registries ready: dtks %d person records (%.1fs)", len(dtks.persons), time.monotonic() - t0)
+        recipient_noise = rng.standard_normal((len(world.families) * 2, 3))
+        p3ke_entries, p3ke_padan = p3ke_job.result()
+        static_entries, static_padan = {**p3ke_entries, **regsosek_entries}, [p3ke_padan, regsosek_padan]
+
         for q, date in enumerate(quarter_starts(cfg)):
             if q:
                 with _step("advance the world and DTKS"):
@@ -126,7 +121,7 @@ def _generate(out, scale, seed, world_file, mapping_file) -> dict:
             registry_job = background.submit(_write_dukcapil_and_padan, world, dtks, static_padan, mapping, qdir, tdir)
             rows = _write_quarter(world, dtks, mapping, rng, cfg, recipient_noise, qdir, tdir, q)
             rows.update(registry_job.result())
-            for rel in static_files:
+            for rel in static_entries:
                 (qdir / rel).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(static / rel, qdir / rel)
             _write_manifest(qdir, key, cfg, static_entries)
@@ -146,6 +141,15 @@ def _path(qdir: Path, spec: dict, stem: str | None = None) -> Path:
     """A file name that matches the spec's pattern (``dir/name*.ext`` -> ``dir/name<stem>.ext``)."""
     pattern = spec["pattern"]
     return qdir / pattern.replace("*", stem or "")
+
+
+def _write_static(world, reg, write_files, mapping, static: Path) -> tuple[dict, pa.Table]:
+    """Write a snapshot registry's files; returns their manifest entries and its padan truth."""
+    with _step(f"{reg.name}: {len(reg.persons)} person records written"):
+        entries = {rel: _file_entry(static / rel, rel) for rel in write_files(world, reg, mapping, static)}
+        padan = pa.concat_tables(pa.Table.from_pandas(part, schema=PADAN_SCHEMA, preserve_index=False)
+                                 for part in _registry_padan(world, reg))
+    return entries, padan
 
 
 def _write_p3ke(world, p3ke, mapping, static: Path) -> list[str]:

@@ -32,7 +32,9 @@ def _per_unique(col: pd.Series, fn) -> pd.Categorical:
     codes, uniques = pd.factorize(col, use_na_sentinel=True)
     plain = uniques.to_numpy() if isinstance(uniques, pd.DatetimeIndex) else np.asarray(uniques, dtype=object)
     mapped_codes, mapped = pd.factorize(pd.Series(np.asarray(fn(pd.Series(plain)), dtype=object)), use_na_sentinel=True)
-    return pd.Categorical.from_codes(np.where(codes >= 0, mapped_codes[np.maximum(codes, 0)], -1), categories=mapped)
+    out = np.full(len(codes), -1, dtype=mapped_codes.dtype)
+    out[codes >= 0] = mapped_codes[codes[codes >= 0]]
+    return pd.Categorical.from_codes(out, categories=mapped)
 
 
 def _strftime(values: pd.Series, fmt: str) -> np.ndarray:
