@@ -75,16 +75,25 @@ def registry_families(world: World, reg: Registry, extra: list[str] | None = Non
 def iter_registry_families(world: World, reg: Registry, extra: list[str] | None = None, variables: list[str] | None = None,
                            chunk: int | None = CHUNK):
     """Listed family records with their variables as verified, ``chunk`` records at a time."""
-    listed = reg.families[reg.families["listed"]]
+    is_listed = reg.families["listed"].to_numpy()
+    listed = reg.families[is_listed]
     persons = reg.persons[reg.persons["listed"]]
     heads = persons[persons["hubungan_keluarga"] == "KEPALA KELUARGA"].drop_duplicates("id_keluarga_sumber")
     head_name = heads.set_index("id_keluarga_sumber")["nama"]
+    kept = None
+    if reg.keeps_variables:
+        f = reg.families
+        kept = _as_verified(reg, "families", _stamp(f),
+                            lambda rows: _family_vars(world, f["fid"].to_numpy()[rows], f["snapshot_z"].to_numpy()[rows]))[is_listed]
     step = chunk or max(len(listed), 1)
     for start in range(0, max(len(listed), 1), step):
-        yield _family_chunk(world, reg, listed.iloc[start:start + step], head_name, extra, variables)
+        f = listed.iloc[start:start + step]
+        v = kept.iloc[start:start + step].reset_index(drop=True) if kept is not None else _family_vars(
+            world, f["fid"].to_numpy(), f["snapshot_z"].to_numpy())
+        yield _family_chunk(reg, f, head_name, extra, v[variables] if variables is not None else v)
 
 
-def _family_chunk(world, reg, f, head_name, extra, variables) -> pd.DataFrame:
+def _family_chunk(reg, f, head_name, extra, v: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({
         "id_keluarga_sumber": reg.family_ids(f["id_keluarga_sumber"]), "no_kk": f["no_kk"].to_numpy(dtype=object),
         "nama_kepala": f["id_keluarga_sumber"].map(head_name).to_numpy(dtype=object),
@@ -93,8 +102,7 @@ def _family_chunk(world, reg, f, head_name, extra, variables) -> pd.DataFrame:
     })
     for col in extra or []:
         out[col] = f[col].to_numpy()
-    v = _family_vars(world, f["fid"].to_numpy(), f["snapshot_z"].to_numpy())
-    return pd.concat([out, v[variables] if variables is not None else v], axis=1)
+    return pd.concat([out, v], axis=1)
 
 
 def registry_persons(world: World, reg: Registry, variables: list[str] | None = None) -> pd.DataFrame:
@@ -103,22 +111,55 @@ def registry_persons(world: World, reg: Registry, variables: list[str] | None = 
 
 def iter_registry_persons(world: World, reg: Registry, variables: list[str] | None = None, chunk: int | None = CHUNK):
     """Listed person records with their individual variables, ``chunk`` records at a time."""
-    listed = reg.persons[reg.persons["listed"]]
+    is_listed = reg.persons["listed"].to_numpy()
+    listed = reg.persons[is_listed]
     fam = reg.families.set_index("id_keluarga_sumber")
+    kept = None
+    if reg.keeps_variables:
+        p = reg.persons
+        kept = _as_verified(reg, "persons", _stamp(fam.loc[p["id_keluarga_sumber"]]),
+                            lambda rows: _person_vars(world, p.iloc[rows], fam))[is_listed]
     step = chunk or max(len(listed), 1)
     for start in range(0, max(len(listed), 1), step):
-        yield _person_chunk(world, reg, listed.iloc[start:start + step].reset_index(drop=True), fam, variables)
+        rec = listed.iloc[start:start + step].reset_index(drop=True)
+        v = kept.iloc[start:start + step].reset_index(drop=True) if kept is not None else _person_vars(world, rec, fam)
+        yield _person_chunk(reg, rec, fam, v[variables] if variables is not None else v)
 
 
-def _person_chunk(world, reg, rec, fam, variables) -> pd.DataFrame:
+def _person_chunk(reg, rec, fam, v: pd.DataFrame) -> pd.DataFrame:
     out = rec[["nik", "nama", "tgl_lahir", "jenis_kelamin", "hubungan_keluarga", "pekerjaan"]].copy()
     out.insert(0, "id_keluarga_sumber", reg.family_ids(rec["id_keluarga_sumber"]))
     out.insert(0, "id_sumber", reg.person_ids(rec["id_sumber"]))
     out["no_kk"] = fam.loc[rec["id_keluarga_sumber"], "no_kk"].to_numpy(dtype=object)
     if "nik_cell" in rec:
         out["nik_cell"] = rec["nik_cell"].to_numpy()
-    v = _person_vars(world, rec, fam)
-    return pd.concat([out, v[variables] if variables is not None else v], axis=1)
+    return pd.concat([out, v], axis=1)
+
+
+def _stamp(families: pd.DataFrame) -> np.ndarray:
+    """What a family record's variables were verified from: its verification date and welfare."""
+    return np.column_stack([families["snapshot_date"].to_numpy().astype(np.int64), families["snapshot_z"].to_numpy()])
+
+
+def _as_verified(reg: Registry, kind: str, stamp: np.ndarray, compute) -> pd.DataFrame:
+    """Variables of every record of ``reg`` (one per row of ``stamp``) as last verified. A registry
+    that lives on (DTKS) keeps them from quarter to quarter; only new records and re-verified
+    families (whose stamp changed) are computed, ``compute(rows)``, ``CHUNK`` records at a time."""
+    n = len(stamp)
+    stale = np.ones(n, dtype=bool)
+    kept, kept_stamp = reg.variables.get(kind, (None, stamp[:0]))
+    k = len(kept_stamp)
+    stale[:k] = (kept_stamp != stamp[:k]).any(axis=1)
+    rows = np.flatnonzero(stale)
+    fresh = [compute(rows[start:start + CHUNK]) for start in range(0, max(len(rows), 1), CHUNK)]
+    if kept is None and len(rows) == n:
+        out = pd.concat(fresh, ignore_index=True)
+    else:
+        position = np.arange(n)
+        position[rows] = k + np.arange(len(rows))
+        out = pd.concat([kept, *fresh], ignore_index=True).take(position).reset_index(drop=True)
+    reg.variables[kind] = (out, stamp)
+    return out
 
 
 def to_bps(world: World, kode_desa: pd.Series) -> np.ndarray:

@@ -9,7 +9,7 @@ REGSOSEK (2022) are snapshots that do not change.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -37,6 +37,8 @@ class Registry:
     next_family: int = 0
     next_person: int = 0
     intercept: float = 0.0  # DTKS: inclusion intercept found at the start, reused for new entries
+    keeps_variables: bool = False  # DTKS: records keep their variables until re-verified
+    variables: dict = field(default_factory=dict)  # kind -> (variables per record, verification stamps)
 
 
     def person_ids(self, ids, valid: np.ndarray | None = None) -> pd.arrays.ArrowExtensionArray:
@@ -164,6 +166,7 @@ def dtks_init(world: World, rng, cfg: dict) -> Registry:
     fids = fam.index.to_numpy()[rng.random(len(fam)) < _sigmoid(a - c["slope"] * s)]
     reg = _new_registry("dtks", "1", "2")
     reg.intercept = a
+    reg.keeps_variables = True
     verified = world.date - rng.integers(90, 900, len(fids)) * DAY  # last verval 3 months to 2.5 years ago
     ids = add_families(reg, world, fids, world.date, stale_z[fids])
     reg.families["snapshot_date"] = verified.astype("datetime64[s]")
@@ -213,6 +216,7 @@ def dtks_update(reg: Registry, world: World, rng, cfg: dict) -> None:
         members = world.persons[world.persons["alive"] & world.persons["fid"].isin(new)]
         id_of = pd.Series(ids, index=new)
         add_records(reg, world, rng, members.index.to_numpy(), id_of.loc[members["fid"]].to_numpy(), c, cfg["errors"]["dtks"], world.date)
+    f = reg.families  # add_families replaced the frame: later updates must reach the registry's own
     persons = reg.persons
     pid = persons["pid"].to_numpy()
     true_alive = world.persons["alive"].to_numpy()[np.maximum(pid, 0)] | (pid < 0)
