@@ -9,6 +9,7 @@ from dagster import Definitions, build_schedule_from_partitioned_job, define_ass
 from .assets.ingest import build_read_assets
 from .assets.sources import build_raw_assets
 from .assets.standardise import standardise_assets
+from .checks.expectations import build_expectation_checks
 from .checks.ingest import build_read_checks
 from .checks.sources import build_raw_checks
 from .checks.standardise import standardise_checks
@@ -29,7 +30,8 @@ def build_definitions(data_dir: str | None = None, database: str | None = None, 
                            description="Every asset of one quarter, from raw files to published tables.")
     return Definitions(
         assets=assets,
-        asset_checks=[*build_raw_checks(mapping), *build_read_checks(mapping), *standardise_checks],
+        asset_checks=[*build_raw_checks(mapping), *build_read_checks(mapping), *standardise_checks,
+                      *build_expectation_checks(assets)],
         jobs=[job],
         schedules=[build_schedule_from_partitioned_job(job, name="dtsen_kuartalan_schedule")],
         resources={"raw": raw, "storage": storage},
