@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 from dagster import ConfigurableResource
 
 from .sources.mapping import DEFAULT_MAPPING, load_mapping
@@ -27,12 +28,16 @@ class DuckDBStorage(ConfigurableResource):
     """All table reads and writes of the pipeline go through here."""
 
     database: str = os.environ.get("DTSEN_DB", str(PROJECT_ROOT / "data" / "dtsen.duckdb"))
+    # DuckDB's own cap (it spills to disk beyond it); the pipeline's Python side adds ~1-2 GB
+    memory_limit: str = os.environ.get("DTSEN_DUCKDB_MEMORY", "3GB")
 
     @contextlib.contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         Path(self.database).parent.mkdir(parents=True, exist_ok=True)
         try:
-            con = duckdb.connect(self.database, read_only=read_only)
+            # tables are sets: insertion order need not be kept, which lets large inserts stream
+            con = duckdb.connect(self.database, read_only=read_only,
+                                 config={"memory_limit": self.memory_limit, "preserve_insertion_order": False})
         except duckdb.IOException as exc:
             if "lock" in str(exc).lower():
                 raise StorageLockedError(
@@ -45,14 +50,14 @@ class DuckDBStorage(ConfigurableResource):
         finally:
             con.close()
 
-    def replace_partition(self, table: str, periode: str, frame: pd.DataFrame, where: dict[str, str] | None = None) -> int:
+    def replace_partition(self, table: str, periode: str, frame: pd.DataFrame | pa.Table, where: dict[str, str] | None = None) -> int:
         """Replace the rows of one partition (and optional extra keys) by ``frame``, atomically:
         delete-then-insert in one transaction, so a failure leaves the previous rows intact and a
         re-run never duplicates. The table is created from the frame's columns if new."""
         return self.replace_partition_from_sql(table, periode, "SELECT * FROM _frame", frames={"_frame": frame}, where=where)
 
     def replace_partition_from_sql(self, table: str, periode: str, select_sql: str, params: dict | None = None,
-                                   frames: dict[str, pd.DataFrame] | None = None, where: dict[str, str] | None = None) -> int:
+                                   frames: dict[str, pd.DataFrame | pa.Table] | None = None, where: dict[str, str] | None = None) -> int:
         """Replace one partition by the rows of a SELECT run inside DuckDB, in one transaction
         (delete-then-insert; the table is created from the SELECT's columns if new). ``frames``
         are registered as views the SELECT may read (e.g. lookups from the mapping)."""
@@ -66,11 +71,9 @@ class DuckDBStorage(ConfigurableResource):
                 con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
             con.execute("BEGIN TRANSACTION")
             try:
-                con.execute(f"CREATE TEMP TABLE incoming AS {select_sql}", params or {})
-                con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM incoming LIMIT 0")
+                con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM ({select_sql}) LIMIT 0", params or {})
                 con.execute(f"DELETE FROM {table} WHERE {condition}", list(filters.values()))
-                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
-                rows = con.execute("SELECT count(*) FROM incoming").fetchall()[0][0]
+                rows = con.execute(f"INSERT INTO {table} BY NAME {select_sql}", params or {}).fetchall()[0][0]
                 con.execute("COMMIT")
             except Exception:
                 con.execute("ROLLBACK")

@@ -310,7 +310,7 @@ def test_broken_xlsx_files_raise_extract_error(tmp_path):
     book["Anggota"].delete_rows(1)
     book["Anggota"]["A3"] = NIK
     book.save(no_header)
-    _raises(no_header, XLSX_SPEC, "p3ke_3406.xlsx", "no header in row 1")
+    _raises(no_header, XLSX_SPEC, "p3ke_3406.xlsx", "no header starting in cell A1")
     data_as_header = _workbook(tmp_path / "p3ke_3407.xlsx", [])
     book = openpyxl.load_workbook(data_as_header)
     book["Anggota"].delete_rows(1)

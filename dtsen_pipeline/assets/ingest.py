@@ -71,12 +71,14 @@ def _build(source: str, entry: dict) -> AssetsDefinition:
                 if result.rejected.num_rows:
                     rejected_parts.append(result.rejected.to_pandas().assign(
                         periode=periode, tahap="baca", sumber=source, berkas=name, file=rel).rename(columns={"_baris": "baris"}))
-            frame = pa.concat_tables(tables).to_pandas() if tables else pd.DataFrame(columns=["periode", "file", "baris", *spec["columns"]])
+            # Arrow all the way into DuckDB: millions of text cells never become Python objects
+            frame = pa.concat_tables(tables) if tables else pa.table(
+                {c: pa.array([], pa.int64() if c == "baris" else pa.string()) for c in ["periode", "file", "baris", *spec["columns"]]})
             storage.replace_partition(text_table(source, name), periode, frame)
-            context.log.info("%s/%s %s: %d rows read, %d accepted", source, name, periode, read, len(frame))
+            context.log.info("%s/%s %s: %d rows read, %d accepted", source, name, periode, read, frame.num_rows)
             metadata[f"{name}_baris_dibaca"] = read
-            metadata[f"{name}_baris_diterima"] = len(frame)
-            metadata[f"{name}_contoh"] = MetadataValue.md(mask_frame(frame.head(PREVIEW_ROWS)).to_markdown(index=False))
+            metadata[f"{name}_baris_diterima"] = frame.num_rows
+            metadata[f"{name}_contoh"] = MetadataValue.md(mask_frame(frame.slice(0, PREVIEW_ROWS).to_pandas()).to_markdown(index=False))
             if notes:
                 metadata[f"{name}_catatan"] = MetadataValue.md("\n".join(f"- {n}" for n in notes[:50]))
         rejected = pd.concat(rejected_parts, ignore_index=True) if rejected_parts else pd.DataFrame(

@@ -21,9 +21,9 @@ import csv
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from operator import itemgetter
 from pathlib import Path
 
+import fastexcel
 import numpy as np
 import openpyxl
 import pyarrow as pa
@@ -398,60 +398,59 @@ def _reject_row(bad: _BadRecord, spans: _Spans | None) -> dict:
 # ---------------------------------------------------------------- XLSX
 
 def _read_xlsx(path: Path, ctx: _Context) -> ReadResult:
+    """A sheet read by fastexcel (Rust calamine -> Arrow, every cell as text). The header must
+    start in cell A1, which openpyxl checks by streaming row 1 only: then row i of the sheet data
+    is Excel row i + 1, so rejects and `baris` name the row a person sees in Excel."""
     try:
+        reader = fastexcel.read_excel(str(path))
         book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    except Exception as exc:  # zipfile, XML and openpyxl errors: all mean "not a usable workbook"
+    except Exception as exc:  # zip, XML and reader errors: all mean "not a usable workbook"
         raise ctx.error(f"is not a readable .xlsx workbook ({type(exc).__name__}); it may be corrupt, an old "
                         ".xls, or another file renamed. Open and save it as .xlsx in Excel, or export it again.") from None
     try:
-        sheet, notes = _sheet(book, ctx)
-        return _read_sheet(sheet, ctx, notes)
+        name, notes = _sheet(reader.sheet_names, ctx)
+        first_row = next(book[name].iter_rows(min_row=1, max_row=1, values_only=True), ())
     finally:
         book.close()
+    if not first_row or first_row[0] is None or not str(first_row[0]).strip():
+        raise ctx.error(f"sheet {name!r} has no header starting in cell A1; put the column names in row 1 from column A.")
+    try:
+        table = reader.load_sheet_by_name(name, header_row=None, dtypes="string").to_arrow()
+    except Exception as exc:  # a broken sheet XML; the message may hold cell text: keep the type only
+        raise ctx.error(f"sheet {name!r} cannot be read ({type(exc).__name__}); the workbook is corrupt. "
+                        "Open and save it in Excel, or export it again.") from None
+    return _sheet_result(table, ctx, notes)
 
 
-def _sheet(book, ctx: _Context):
+def _sheet(sheet_names: list[str], ctx: _Context) -> tuple[str, list[str]]:
     wanted = ctx.spec["sheet"]
-    if wanted in book.sheetnames:
-        return book[wanted], []
-    loose = [name for name in book.sheetnames if _norm(name) == _norm(wanted)]
+    if wanted in sheet_names:
+        return wanted, []
+    loose = [name for name in sheet_names if _norm(name) == _norm(wanted)]
     if len(loose) == 1:
-        return book[loose[0]], [f"sheet matched loosely: {loose[0]!r} -> {wanted!r}"]
-    raise ctx.error(f"sheet {wanted!r} not found; the workbook has sheets: {', '.join(book.sheetnames)}. "
+        return loose[0], [f"sheet matched loosely: {loose[0]!r} -> {wanted!r}"]
+    raise ctx.error(f"sheet {wanted!r} not found; the workbook has sheets: {', '.join(sheet_names)}. "
                     f"Rename the sheet or set `sheet` in the mapping ({ctx.mapping_file}, {ctx.entry_label()}).")
 
 
-def _read_sheet(sheet, ctx: _Context, notes: list[str]) -> ReadResult:
-    sheet.reset_dimensions()  # some writers store a wrong sheet size; read to the last row instead
-    try:
-        header = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
-        headers = list(header)
-        while headers and _norm(headers[-1]) == "":
-            headers.pop()
-        if not headers:
-            raise ctx.error(f"sheet {sheet.title!r} has no header in row 1.")
-        columns, plan_notes = _plan([_cell_text(h) or "" for h in headers], ctx)
-        positions = sorted({p for c in columns for p in c.positions})
-        values, baris = _sheet_values(sheet, len(headers), positions)
-    except ExtractError:
-        raise
-    except Exception as exc:  # a broken sheet XML; the message may hold cell text: keep the type only
-        raise ctx.error(f"sheet {sheet.title!r} cannot be read ({type(exc).__name__}); the workbook is corrupt. "
-                        "Open and save it in Excel, or export it again.") from None
-    arrays = {p: pa.chunked_array([pa.array(v, pa.string())]) for p, v in zip(positions, values)}
+def _sheet_result(table: pa.Table, ctx: _Context, notes: list[str]) -> ReadResult:
+    """Plan the header (row 1), keep the non-empty data rows with their Excel row numbers, and give
+    cells the text a later stage parses (a date cell 'YYYY-MM-DD 00:00:00' -> 'YYYY-MM-DD')."""
+    headers = [_cell_text(table.column(i)[0].as_py()) if table.num_rows else None for i in range(table.num_columns)]
+    while headers and _norm(headers[-1]) == "":
+        headers.pop()
+    columns, plan_notes = _plan([h or "" for h in headers], ctx)
+    positions = sorted({p for c in columns for p in c.positions})
+    data = table.slice(1)
+    cells = {p: pc.if_else(pc.equal(pc.utf8_trim_whitespace(data.column(p)), ""), None, data.column(p)) for p in range(len(headers))}
+    filled = None
+    for column in cells.values():
+        present = pc.is_valid(column)
+        filled = present if filled is None else pc.or_(filled, present)
+    keep = filled if filled is not None else pa.array([], pa.bool_())
+    baris = np.flatnonzero(keep.to_numpy(zero_copy_only=False)) + 2
+    arrays = {p: pc.replace_substring_regex(pc.filter(cells[p], keep), r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", r"\1") for p in positions}
     return _result(columns, arrays, np.asarray(baris, dtype=np.int64), _no_rejects(), notes + plan_notes)
-
-
-def _sheet_values(sheet, width: int, positions: list[int]) -> tuple[list[list[str | None]], list[int]]:
-    """Cell texts of the wanted columns and the Excel row number of every non-empty row."""
-    pick = itemgetter(*positions)
-    picked, baris = [], []
-    for number, row in enumerate(sheet.iter_rows(min_row=2, max_col=width, values_only=True), start=2):
-        if any(v is not None and (type(v) is not str or v.strip()) for v in row):
-            baris.append(number)
-            picked.append(pick(row) if len(positions) > 1 else (pick(row),))
-    columns = [list(col) for col in zip(*picked)] if picked else [[] for _ in positions]
-    return [[v if type(v) is str else _cell_text(v) for v in col] for col in columns], baris
 
 
 def _cell_text(value: object) -> str | None:
@@ -481,7 +480,7 @@ def _read_parquet(path: Path, ctx: _Context) -> ReadResult:
     columns, notes = _plan(headers, ctx)
     positions = sorted({p for c in columns for p in c.positions})
     try:
-        table = parquet.read(columns=[headers[p] for p in positions], use_threads=False)
+        table = parquet.read(columns=[headers[p] for p in positions], use_threads=True)
     except (pa.ArrowException, OSError) as exc:
         raise ctx.error(f"Parquet data cannot be read ({type(exc).__name__}); the file is corrupt. "
                         "Export it again.") from None

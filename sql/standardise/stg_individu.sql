@@ -13,22 +13,38 @@ desa AS (
 kecamatan AS (
     SELECT kode FROM sources.wilayah_referensi WHERE periode = $periode AND tingkat = 'kecamatan'
 ),
-mentah AS (
+mentah AS NOT MATERIALIZED (
     {{individu}}
+),
+-- names repeat across sources and people: standardise each distinct name once
+nama AS (
+    SELECT nama, nama_baku(nama) AS nama_baku FROM (SELECT DISTINCT nama FROM mentah WHERE nama IS NOT NULL)
 ),
 bersih AS (
     SELECT
         m.*,
         nullif(trim(m.nik), '') AS nik_teks,
+        nik_bentuk(m.nik) AS nik_bentuk_baku,
+        n.nama_baku,
         tanggal_sumber(m.sumber, 'tgl_lahir', m.tgl_lahir) AS tgl_lahir_baku,
         coalesce(jk.nilai_baku, CASE upper(trim(m.jenis_kelamin)) WHEN 'L' THEN 'L' WHEN 'P' THEN 'P' END) AS jk_baku,
         coalesce(m.no_kk, k.no_kk_keluarga) AS no_kk_baku,
         CASE WHEN m.sumber = 'regsosek' THEN d.kode ELSE coalesce(m.kode_desa, k.kode_desa) END AS kode_desa_baku,
         coalesce(m.alamat, k.alamat) AS alamat_baku
     FROM mentah m
+    LEFT JOIN nama n ON n.nama = m.nama
     LEFT JOIN keluarga k ON k.sumber = m.sumber AND k.id_keluarga_sumber = m.id_keluarga_sumber
     LEFT JOIN desa d ON d.kode_bps = k.kode_desa
     LEFT JOIN peta_kode jk ON jk.sumber = m.sumber AND jk.kolom = 'jenis_kelamin' AND jk.nilai_sumber = trim(m.jenis_kelamin)
+),
+-- what a usable NIK encodes, decoded once per row
+dekode AS (
+    SELECT
+        b.*,
+        CASE WHEN b.nik_bentuk_baku = 'ok' THEN nik_kode_kecamatan(b.nik_teks) END AS nik_kec,
+        CASE WHEN b.nik_bentuk_baku = 'ok' THEN nik_tgl_lahir(b.nik_teks, $periode) END AS nik_tgl,
+        CASE WHEN b.nik_bentuk_baku = 'ok' THEN nik_jenis_kelamin(b.nik_teks) END AS nik_jk
+    FROM bersih b
 )
 SELECT
     $periode AS periode,
@@ -39,10 +55,10 @@ SELECT
     b.file,
     b.baris,
     b.nik_teks AS nik,
-    nik_bentuk(b.nik_teks) AS nik_bentuk,
+    b.nik_bentuk_baku AS nik_bentuk,
     b.no_kk_baku AS no_kk,
     b.nama,
-    nama_baku(b.nama) AS nama_baku,
+    b.nama_baku,
     b.tgl_lahir_baku AS tgl_lahir,
     umur_pada(b.tgl_lahir_baku, CAST($periode AS DATE)) AS umur,
     b.jk_baku AS jenis_kelamin,
@@ -56,17 +72,14 @@ SELECT
     upper(trim(b.status_hidup)) AS status_hidup,
     tanggal_sumber(b.sumber, 'tgl_meninggal', b.tgl_meninggal) AS tgl_meninggal,
     -- what the NIK encodes, and whether it agrees with the record
-    CASE WHEN nik_bentuk(b.nik_teks) = 'ok' THEN nik_kode_kecamatan(b.nik_teks) END AS nik_kode_kecamatan,
-    CASE WHEN nik_bentuk(b.nik_teks) = 'ok' THEN nik_tgl_lahir(b.nik_teks, $periode) END AS nik_tgl_lahir,
-    CASE WHEN nik_bentuk(b.nik_teks) = 'ok' THEN nik_jenis_kelamin(b.nik_teks) END AS nik_jenis_kelamin,
-    CASE WHEN nik_bentuk(b.nik_teks) = 'ok' AND b.tgl_lahir_baku IS NOT NULL
-         THEN strftime(nik_tgl_lahir(b.nik_teks, $periode), '%d%m%y') = strftime(b.tgl_lahir_baku, '%d%m%y') END AS nik_cocok_tgl_lahir,
-    CASE WHEN nik_bentuk(b.nik_teks) = 'ok' AND b.jk_baku IS NOT NULL
-         THEN nik_jenis_kelamin(b.nik_teks) = b.jk_baku END AS nik_cocok_jenis_kelamin,
-    CASE WHEN nik_bentuk(b.nik_teks) = 'ok'
-         THEN nik_kode_kecamatan(b.nik_teks) IN (SELECT kode FROM kecamatan) END AS nik_wilayah_dikenal,
+    b.nik_kec AS nik_kode_kecamatan,
+    b.nik_tgl AS nik_tgl_lahir,
+    b.nik_jk AS nik_jenis_kelamin,
+    CASE WHEN b.tgl_lahir_baku IS NOT NULL THEN strftime(b.nik_tgl, '%d%m%y') = strftime(b.tgl_lahir_baku, '%d%m%y') END AS nik_cocok_tgl_lahir,
+    CASE WHEN b.jk_baku IS NOT NULL THEN b.nik_jk = b.jk_baku END AS nik_cocok_jenis_kelamin,
+    CASE WHEN b.nik_kec IS NOT NULL THEN b.nik_kec IN (SELECT kode FROM kecamatan) END AS nik_wilayah_dikenal,
     b.kode_desa_baku IS NOT NULL AND b.kode_desa_baku IN (SELECT kode FROM desa) AS kode_desa_dikenal,
     b.rt,
     b.rw,
     {{variabel}}
-FROM bersih b
+FROM dekode b
