@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .columns import compact
 from .identifiers import make_kk, make_nik
 from .names import generate_names
 from .population import DAY, World, _addresses, _pick_villages
@@ -88,7 +89,7 @@ def _born_in_same_years(p: pd.DataFrame, birth: np.ndarray) -> pd.Series:
 
 def _append_persons(world: World, new: pd.DataFrame, rng) -> None:
     new.index = np.arange(len(world.persons), len(world.persons) + len(new))
-    world.persons = pd.concat([world.persons, new[world.persons.columns]])
+    world.persons = pd.concat([world.persons, compact(new[world.persons.columns], world.dtypes)])
     world.person_noise = np.vstack([world.person_noise, rng.standard_normal((len(new), N_PERSON_NOISE)).astype(np.float32)])
 
 
@@ -119,7 +120,7 @@ def _splits(world: World, rng, start, days) -> None:
     new["z"] = 0.6 * fam.loc[origin, "z"].to_numpy() + 0.8 * rng.standard_normal(n)
     new["alamat"], new["rt"], new["rw"] = _addresses(rng, new["urban"].to_numpy())
     new["kk"], new["kk_issued"] = _new_kk(world, new["kec"].to_numpy(), rng, start, days)
-    world.families = pd.concat([fam, new])
+    world.families = pd.concat([fam, compact(new, world.dtypes)])
     world.family_noise = np.vstack([world.family_noise, rng.standard_normal((n, N_FAMILY_NOISE)).astype(np.float32)])
     world.persons.loc[leaving.to_numpy(), "fid"] = new.index.to_numpy()
     world.persons.loc[leaving.to_numpy(), "relation"] = "KEPALA KELUARGA"

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import errors
+from .columns import take_labels, take_text
 from .names import add_title
 from .population import DAY, World
 from .registries import Registry
@@ -54,14 +57,14 @@ def _dukcapil_chunk(world: World, p: pd.DataFrame) -> pd.DataFrame:
     fam = world.families
     fid = p["fid"].to_numpy()
     alive = p["alive"].to_numpy()
+    kk = pc.if_else(pa.array(alive), pa.array(take_text(fam["kk"], fid)), pa.array(p["kk_last"].array))
     return pd.DataFrame({
-        "nik": p["nik"].to_numpy(dtype=object),
-        "no_kk": np.where(alive, fam["kk"].to_numpy()[fid], p["kk_last"].to_numpy(dtype=object)),
-        "nama": p["name"].to_numpy(dtype=object), "tgl_lahir": p["birth"].to_numpy(),
-        "jenis_kelamin": p["sex"].to_numpy(dtype=object), "hubungan_keluarga": p["relation"].to_numpy(dtype=object),
-        "pekerjaan": p["occupation"].to_numpy(dtype=object), "kode_desa": fam["desa"].to_numpy(dtype=object)[fid],
-        "alamat": fam["alamat"].to_numpy(dtype=object)[fid], "rt": fam["rt"].to_numpy()[fid], "rw": fam["rw"].to_numpy()[fid],
-        "status_hidup": np.where(alive, "HIDUP", "MATI"), "tgl_meninggal": p["death_date"].to_numpy(),
+        "nik": p["nik"].array, "no_kk": pd.arrays.ArrowExtensionArray(kk), "nama": p["name"].array, "tgl_lahir": p["birth"].to_numpy(),
+        "jenis_kelamin": p["sex"].array, "hubungan_keluarga": p["relation"].array, "pekerjaan": p["occupation"].array,
+        "kode_desa": take_labels(fam["desa"], fid), "alamat": take_text(fam["alamat"], fid),
+        "rt": fam["rt"].to_numpy()[fid], "rw": fam["rw"].to_numpy()[fid],
+        "status_hidup": pd.Categorical.from_codes(np.where(alive, 0, 1).astype(np.int8), categories=pd.Index(["HIDUP", "MATI"], dtype=object)),
+        "tgl_meninggal": p["death_date"].to_numpy(),
     })
 
 
@@ -95,9 +98,9 @@ def iter_registry_families(world: World, reg: Registry, extra: list[str] | None 
 
 def _family_chunk(reg, f, head_name, extra, v: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({
-        "id_keluarga_sumber": reg.family_ids(f["id_keluarga_sumber"]), "no_kk": f["no_kk"].to_numpy(dtype=object),
-        "nama_kepala": f["id_keluarga_sumber"].map(head_name).to_numpy(dtype=object),
-        "kode_desa": f["kode_desa"].to_numpy(dtype=object), "alamat": f["alamat"].to_numpy(dtype=object),
+        "id_keluarga_sumber": reg.family_ids(f["id_keluarga_sumber"]), "no_kk": f["no_kk"].array,
+        "nama_kepala": f["id_keluarga_sumber"].map(head_name).to_numpy(dtype=object, na_value=None),
+        "kode_desa": f["kode_desa"].array, "alamat": f["alamat"].array,
         "rt": f["rt"].to_numpy(), "rw": f["rw"].to_numpy(), "tgl_pendataan": f["snapshot_date"].to_numpy(),
     })
     for col in extra or []:
@@ -130,7 +133,7 @@ def _person_chunk(reg, rec, fam, v: pd.DataFrame) -> pd.DataFrame:
     out = rec[["nik", "nama", "tgl_lahir", "jenis_kelamin", "hubungan_keluarga", "pekerjaan"]].copy()
     out.insert(0, "id_keluarga_sumber", reg.family_ids(rec["id_keluarga_sumber"]))
     out.insert(0, "id_sumber", reg.person_ids(rec["id_sumber"]))
-    out["no_kk"] = fam.loc[rec["id_keluarga_sumber"], "no_kk"].to_numpy(dtype=object)
+    out["no_kk"] = fam.loc[rec["id_keluarga_sumber"], "no_kk"].array
     if "nik_cell" in rec:
         out["nik_cell"] = rec["nik_cell"].to_numpy()
     return pd.concat([out, v], axis=1)
@@ -296,7 +299,7 @@ def ppatk_list(world: World, recipient_pids: np.ndarray, cfg: dict) -> pd.DataFr
     recipient[recipient_pids[recipient_pids >= 0]] = True
     m = p["alive"].to_numpy() & (age >= 18) & (u < np.where(recipient, c["ppatk_recipient_share"], c["ppatk_other_adults"]))
     report = world.date - (1 + (u[m] * 1e6).astype(int) % 80) * DAY
-    return pd.DataFrame({"nik": p.loc[m, "nik"].to_numpy(dtype=object), "tgl_laporan": report.astype("datetime64[s]")})
+    return pd.DataFrame({"nik": p.loc[m, "nik"].array, "tgl_laporan": report.astype("datetime64[s]")})
 
 
 # --- survey -----------------------------------------------------------------------------------
@@ -345,11 +348,11 @@ def welfare_truth(world: World) -> pd.DataFrame:
     logc = world.log_consumption().to_numpy()[fids]
     origin = fam["origin_fid"].to_numpy()
     out = pd.DataFrame({
-        "no_kk": fam["kk"].to_numpy(dtype=object), "id_keluarga_benar": fids,
+        "no_kk": fam["kk"].array, "id_keluarga_benar": fids,
         "konsumsi_per_kapita": np.round(np.exp(logc), 0), "jumlah_anggota": size,
         "kode_desa": fam["desa"].to_numpy(dtype=object), "kode_kabupaten": fam["kab"].to_numpy(dtype=object),
         "kode_provinsi": fam["prov"].to_numpy(dtype=object),
-        "no_kk_asal": np.where(origin >= 0, world.families["kk"].to_numpy(dtype=object)[np.maximum(origin, 0)], None),
+        "no_kk_asal": take_text(world.families["kk"], np.maximum(origin, 0), valid=origin >= 0),
     })
     out["desil_nasional"] = weighted_deciles(logc, size, fids)
     out["desil_provinsi"] = weighted_deciles(logc, size, fids, out["kode_provinsi"].to_numpy())

@@ -14,6 +14,8 @@ import contextlib
 import hashlib
 import json
 import logging
+import os
+import resource
 import shutil
 import time
 import warnings
@@ -27,6 +29,7 @@ import pyarrow.parquet as pq
 
 from ..sources.mapping import load_mapping
 from . import extracts, registries
+from .columns import take_text
 from .config import load_world, quarter_starts
 from .dynamics import advance
 from .population import initial_world
@@ -39,12 +42,14 @@ log = logging.getLogger("dtsen.generate")
 
 @contextlib.contextmanager
 def _step(name: str):
-    """DEBUG log of a step's duration and the process's resident memory after it."""
+    """DEBUG log of a step's duration, the process's resident memory after it and its peak so far."""
     start = time.monotonic()
     yield
     if log.isEnabledFor(logging.DEBUG):
-        rss = int(Path("/proc/self/statm").read_text().split()[1]) * 4096 / 2**30 if Path("/proc/self/statm").exists() else float("nan")
-        log.debug("%s: %.1fs, rss %.2f GiB", name, time.monotonic() - start, rss)
+        statm = Path("/proc/self/statm")
+        rss = int(statm.read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**30 if statm.exists() else float("nan")
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20  # KiB on Linux
+        log.debug("%s: %.1fs, rss %.2f GiB, peak %.2f GiB", name, time.monotonic() - start, rss, peak)
 
 TRUTH_README = """Ground truth of a synthetic DTSEN world (evaluation only; the pipeline's stages never read it).
 
@@ -84,7 +89,8 @@ def _generate(out, scale, seed, world_file, mapping_file) -> dict:
     out = Path(out)
     rng = np.random.default_rng(cfg["seed"])
     regions = build_regions(load_catalog(), rng, regencies=list(cfg["regencies"]))
-    world = initial_world(cfg, regions, rng)
+    with _step("world built"):
+        world = initial_world(cfg, regions, rng)
     log.info("world: %d people in %d families, %d regencies (scale %s, seed %s) in %.1fs",
              world.persons["alive"].sum(), len(world.families), len(cfg["regencies"]), cfg["scale"], cfg["seed"], time.monotonic() - t0)
     # P3KE (2021) and REGSOSEK (2022) never change: each is written once (its files are copied into
@@ -98,9 +104,16 @@ def _generate(out, scale, seed, world_file, mapping_file) -> dict:
         shutil.rmtree(static)
     summary = {}
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dtsen-write") as background:
-        p3ke_job = background.submit(_write_static, world, registries.p3ke_init(world, rng, cfg), _write_p3ke, mapping, static)
-        regsosek_entries, regsosek_padan = _write_static(world, registries.regsosek_init(world, rng, cfg), _write_regsosek, mapping, static)
-        dtks = registries.dtks_init(world, rng, cfg)
+        with _step("p3ke built"):
+            p3ke = registries.p3ke_init(world, rng, cfg)
+        p3ke_job = background.submit(_write_static, world, p3ke, _write_p3ke, mapping, static)
+        del p3ke
+        with _step("regsosek built"):
+            regsosek = registries.regsosek_init(world, rng, cfg)
+        regsosek_entries, regsosek_padan = _write_static(world, regsosek, _write_regsosek, mapping, static)
+        del regsosek
+        with _step("dtks built"):
+            dtks = registries.dtks_init(world, rng, cfg)
         log.info("registries ready: dtks %d person records (%.1fs)", len(dtks.persons), time.monotonic() - t0)
         recipient_noise = rng.standard_normal((len(world.families) * 2, 3))
         p3ke_entries, p3ke_padan = p3ke_job.result()
@@ -228,9 +241,16 @@ def _write_quarter(world, dtks, mapping, rng, cfg, recipient_noise, qdir: Path, 
     _emit(rows, mapping, qdir, "wilayah", "referensi", world.regions.referensi())
     with _step("truth: kesejahteraan, penerima"):
         truth = extracts.welfare_truth(world)
-        truth.to_parquet(tdir / "kesejahteraan.parquet", index=False)
-        _recipient_truth(world, lists, truth).to_parquet(tdir / "penerima.parquet", index=False)
+        _with_object_text(truth).to_parquet(tdir / "kesejahteraan.parquet", index=False)
+        _with_object_text(_recipient_truth(world, lists, truth)).to_parquet(tdir / "penerima.parquet", index=False)
     return rows
+
+
+def _with_object_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Arrow text columns as plain Python strings, so that the truth files' pandas metadata (how
+    pandas reads them back) stays that of ordinary text columns."""
+    arrow = [c for c in frame.columns if isinstance(frame[c].dtype, pd.ArrowDtype)]
+    return frame.assign(**{c: frame[c].to_numpy(dtype=object, na_value=None) for c in arrow})
 
 
 def _recipient_truth(world, lists: dict, welfare: pd.DataFrame) -> pd.DataFrame:
@@ -244,9 +264,9 @@ def _recipient_truth(world, lists: dict, welfare: pd.DataFrame) -> pd.DataFrame:
         fid = p["fid"].to_numpy()[safe]
         parts.append(pd.DataFrame({
             "program": program, "id_sumber": frame["id_sumber"].to_numpy(dtype=object),
-            "nik_benar": np.where(known, p["nik"].to_numpy(dtype=object)[safe], None),
+            "nik_benar": take_text(p["nik"], safe, valid=known),
             "jenis_galat": frame["jenis_galat"].to_numpy(dtype=object),
-            "no_kk_benar": np.where(known, world.families["kk"].to_numpy(dtype=object)[fid], None),
+            "no_kk_benar": take_text(world.families["kk"], fid, valid=known),
             "desil_nasional_benar": np.where(known, pd.Series(fid).map(desil).to_numpy(), np.nan),
             "meninggal": known & ~p["alive"].to_numpy()[safe],
             "asn": known & p["occupation"].isin(["PEGAWAI NEGERI SIPIL", "TENTARA NASIONAL INDONESIA", "KEPOLISIAN RI"]).to_numpy()[safe],
@@ -261,7 +281,6 @@ PADAN_SCHEMA = pa.schema([("sumber", pa.string()), ("id_sumber", pa.string()), (
 def _registry_padan(world, reg, chunk: int = 1_000_000):
     """Truth rows of a registry's listed person records, ``chunk`` at a time. A duplicate whose
     original is no longer listed (removed, the copy left behind) is no duplicate this quarter."""
-    nik = world.persons["nik"].to_numpy(dtype=object)
     listed = reg.persons[reg.persons["listed"]]
     original_listed = listed["duplikat_dari"].isin(listed["id_sumber"]).to_numpy()
     for start in range(0, len(listed), chunk):
@@ -270,14 +289,14 @@ def _registry_padan(world, reg, chunk: int = 1_000_000):
         pid = rec["pid"].to_numpy()
         yield pd.DataFrame({
             "sumber": reg.name, "id_sumber": reg.person_ids(rec["id_sumber"]),
-            "nik_benar": np.where(pid >= 0, nik[np.maximum(pid, 0)], None),
-            "jenis_galat": rec["jenis_galat"].to_numpy(dtype=object),
+            "nik_benar": take_text(world.persons["nik"], np.maximum(pid, 0), valid=pid >= 0),
+            "jenis_galat": rec["jenis_galat"].array,
             "duplikat_dari": reg.person_ids(dup, valid=dup >= 0),
         })
 
 
 def _dukcapil_padan(world, chunk: int = 1_000_000):
-    nik = world.persons["nik"].to_numpy(dtype=object)
+    nik = world.persons["nik"].array
     for start in range(0, len(nik), chunk):
         part = nik[start:start + chunk]
         yield pd.DataFrame({"sumber": "dukcapil", "id_sumber": part, "nik_benar": part, "jenis_galat": "none", "duplikat_dari": None})

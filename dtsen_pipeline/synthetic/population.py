@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from faker.providers.address.id_ID import Provider as _Address
 
+from .columns import compact, world_dtypes
 from .identifiers import make_kk, make_nik
 from .names import generate_names
 from .regions import RegionTables
@@ -37,6 +38,7 @@ class World:
     person_noise: np.ndarray
     date: np.datetime64
     kec_effect: pd.Series = field(default_factory=pd.Series)  # log-consumption shift per kecamatan
+    dtypes: dict = field(default_factory=dict)  # compact column types (columns.py), also for registries
     period: int = 0
     _size: pd.Series | None = field(default=None, repr=False)
     _size_key: tuple | None = field(default=None, repr=False)
@@ -80,6 +82,10 @@ def initial_world(cfg: dict, regions: RegionTables, rng: np.random.Generator) ->
     f_idx = p["fid"].to_numpy()
     world.persons["occupation"] = occupations(rng, age, p["sex"].to_numpy(), s[f_idx], fam["urban"].to_numpy()[f_idx])
     world.persons.loc[~p["alive"], "occupation"] = np.where(age[~p["alive"].to_numpy()] >= 60, "PENSIUNAN", "PETANI/PEKEBUN")
+    world.dtypes = world_dtypes(regions.kecamatan["kode_kecamatan"].tolist(), regions.desa["kode_desa"].tolist(),
+                                regions.kabupaten["kode_kabupaten"].tolist())
+    world.persons = compact(world.persons, world.dtypes)
+    world.families = compact(world.families, world.dtypes)
     return world
 
 

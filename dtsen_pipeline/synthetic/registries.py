@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from . import errors
+from .columns import compact
 from .identifiers import padded_ids
 from .names import generate_names
 from .population import DAY, World
@@ -107,7 +108,8 @@ def add_records(reg: Registry, world: World, rng, pids: np.ndarray, fam_ids: np.
     is_dup = (out["duplikat_dari"] >= 0).to_numpy()
     out.loc[is_dup, "duplikat_dari"] = out["id_sumber"].to_numpy()[out.loc[is_dup, "duplikat_dari"].to_numpy()]
     out["listed"] = True
-    reg.persons = pd.concat([reg.persons, out[PERSON_COLUMNS]], ignore_index=True) if len(reg.persons) else out[PERSON_COLUMNS].copy()
+    new = compact(out[PERSON_COLUMNS], world.dtypes)
+    reg.persons = pd.concat([reg.persons, new], ignore_index=True) if len(reg.persons) else new
     return out
 
 
@@ -121,6 +123,7 @@ def add_families(reg: Registry, world: World, fids: np.ndarray, at: np.datetime6
         "rt": fam["rt"].to_numpy(), "rw": fam["rw"].to_numpy(), "snapshot_z": z,
         "snapshot_date": np.full(len(fids), at).astype("datetime64[s]"), "listed": True,
     })
+    new = compact(new, world.dtypes)
     reg.families = pd.concat([reg.families, new], ignore_index=True) if len(reg.families) else new
     return ids
 

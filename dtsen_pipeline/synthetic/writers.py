@@ -150,7 +150,7 @@ def write_xlsx(sheets: list[tuple[pd.DataFrame, dict]], path: Path) -> int:
         nik_header = spec["columns"].get("nik")
         if "nik_cell" in df and nik_header in native:
             cells = df["nik_cell"].to_numpy()
-            nik = native[nik_header].to_numpy(dtype=object).copy()
+            nik = native[nik_header].to_numpy(dtype=object, na_value=None).copy()
             number = cells == "number"
             nik[number] = nik[number].astype(float)
             scientific = cells == "scientific"
