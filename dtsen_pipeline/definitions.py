@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from dagster import Definitions, build_schedule_from_partitioned_job, define_asset_job, in_process_executor
 
 from .assets.ingest import build_read_assets
 from .assets.sources import build_raw_assets
 from .assets.standardise import standardise_assets
+from .assets.unify import evaluasi_padan, padan_dukcapil
 from .checks.expectations import build_expectation_checks
 from .checks.ingest import build_read_checks
 from .checks.sources import build_raw_checks
 from .checks.standardise import standardise_checks
+from .checks.unify import unify_checks
 from .partitions import quarterly
 from .resources import DuckDBStorage, RawData
 from .sources.mapping import load_mapping
@@ -24,14 +27,15 @@ def build_definitions(data_dir: str | None = None, database: str | None = None, 
     raw = RawData(**{k: v for k, v in (("data_dir", data_dir), ("mapping_file", mapping_file)) if v})
     storage = DuckDBStorage(**({"database": database} if database else {}))
     mapping = load_mapping(raw.mapping_file)
-    assets = [*build_raw_assets(mapping), *build_read_assets(mapping), *standardise_assets]
+    assets = [*build_raw_assets(mapping), *build_read_assets(mapping), *standardise_assets, padan_dukcapil]
+    evaluation = [evaluasi_padan] if (Path(raw.data_dir) / "truth").is_dir() else []  # synthetic worlds only
     # DuckDB has one writer per file: the job runs its steps in one process, one at a time.
     job = define_asset_job("dtsen_kuartalan", selection="*", partitions_def=quarterly, executor_def=in_process_executor,
                            description="Every asset of one quarter, from raw files to published tables.")
     return Definitions(
-        assets=assets,
+        assets=[*assets, *evaluation],
         asset_checks=[*build_raw_checks(mapping), *build_read_checks(mapping), *standardise_checks,
-                      *build_expectation_checks(assets)],
+                      *build_expectation_checks(assets), *unify_checks],
         jobs=[job],
         schedules=[build_schedule_from_partitioned_job(job, name="dtsen_kuartalan_schedule")],
         resources={"raw": raw, "storage": storage},

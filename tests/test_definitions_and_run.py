@@ -8,22 +8,28 @@ import pytest
 from dagster import AssetKey, Definitions
 
 from dtsen_pipeline.cli import main
-from dtsen_pipeline.definitions import defs
+from dtsen_pipeline.assets.standardise import TABLES
+from dtsen_pipeline.definitions import build_definitions
 from dtsen_pipeline.partitions import quarterly
 from dtsen_pipeline.sources.mapping import load_mapping
 
 
-def test_definitions_load_with_an_asset_and_check_per_source():
-    Definitions.validate_loadable(defs)
-    keys = {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()}
+def test_definitions_load_with_an_asset_and_check_per_source(tiny_world, tmp_path):
+    world, _ = tiny_world
     sources = load_mapping()
-    assert keys == {f"mentah_{source}" for source in sources} | {f"baca_{source}" for source in sources} | {"stg_individu", "stg_keluarga"}
+    stages = {t.name for t in TABLES} | {"padan_dukcapil"}
+    for data_dir, evaluation in ((tmp_path, set()), (world, {"evaluasi_padan"})):  # evaluation only beside a truth
+        defs = build_definitions(data_dir=str(data_dir))
+        Definitions.validate_loadable(defs)
+        keys = {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()}
+        assert keys == {f"mentah_{s}" for s in sources} | {f"baca_{s}" for s in sources} | stages | evaluation
     job = defs.resolve_job_def("dtsen_kuartalan")
     assert job.partitions_def == quarterly
     assert defs.resolve_schedule_def("dtsen_kuartalan_schedule").cron_schedule == "0 0 1 */3 *"
     checks = defs.resolve_asset_graph().asset_check_keys
-    assert {c.asset_key for c in checks} == {AssetKey(k) for k in keys}  # every asset is checked
-    assert {c.name for c in checks} == {"berkas_lengkap", "baris_lengkap"}
+    assert {c.asset_key for c in checks} == {AssetKey(k) for k in keys - evaluation}  # every asset is checked
+    assert {c.name for c in checks} >= {"berkas_lengkap", "baris_lengkap", "nilai_variabel", "mutu_dukcapil",
+                                        "satu_baris_per_rekaman", "satu_ke_satu"}
 
 
 def test_quarterly_partition_keys():

@@ -200,7 +200,7 @@ def _build(spec: StgTable) -> AssetsDefinition:
         if spec.summary:
             metadata["ringkasan"] = MetadataValue.md(storage.query(spec.summary.format(table=spec.table), [periode]).to_markdown(index=False))
         if spec.preview:
-            preview = storage.query(f"SELECT {', '.join(spec.preview)} FROM {spec.table} WHERE periode = ? "
+            preview = storage.query(f"SELECT * FROM (SELECT {', '.join(spec.preview)} FROM {spec.table} WHERE periode = ?) "
                                     "USING SAMPLE 5 ROWS (reservoir, 7)", [periode])
             metadata["contoh"] = MetadataValue.md(mask_frame(preview).to_markdown(index=False))
         return MaterializeResult(metadata=metadata)

@@ -3,7 +3,8 @@
 --   1. case, curly apostrophes, surrounding space;
 --   2. degrees: everything after the first comma ("AGUS, S.PD., M.PD"), and degree tokens at the end;
 --   3. titles at the start: H., HJ, HAJI, DRS., DRA., DR., IR., PROF., KH, NY., TN., R., RR., ...;
---   4. abbreviations and spelling variants: MOH./MUH./M./MOCH. and MOCHAMMAD, MOHAMAD, ... -> MUHAMMAD;
+--   4. abbreviations and spelling variants: MOH./MUH./MOCH. (and M. as the first word: later an M.
+--      is an initial, EKO M. = EKO MULYONO) and MOCHAMMAD, MOHAMAD, ... -> MUHAMMAD;
 --      ACHMAD -> AHMAD; ST. -> SITI; ABD. -> ABDUL; NUR. -> NURUL; Dutch-spelled Christian names
 --      (JOHANES, JOHANA, JACOBUS, JOSEPH) -> YOHANES, YOHANA, YAKOBUS, YOSEF;
 --   5. punctuation and digits out;
@@ -23,7 +24,7 @@ CREATE OR REPLACE MACRO _nama_tanpa_gelar(s) AS
 CREATE OR REPLACE MACRO _nama_singkatan(s) AS
     regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
         ' ' || s || ' ',
-        '\s(M|MOH|MOCH|MUH|MUCH|MOHD|MHD)\.\s*', ' MUHAMMAD ', 'g'),
+        '\s(MOH|MOCH|MUH|MUCH|MOHD|MHD)\.\s*|^\sM\.\s*', ' MUHAMMAD ', 'g'),
         '\s(MOCHAMMAD|MOCHAMAD|MOHAMMAD|MOHAMAD|MOHAMMED|MUHAMAD|MUHAMMED|MUHAMAT|MUHAMMAT|MOKHAMAD|MOKHAMMAD|MUCHAMAD|MUCHAMMAD|MUKHAMAD|MUKHAMMAD|MOCH|MOH|MUH)\s', ' MUHAMMAD ', 'g'),
         '\s(ACHMAD|ACHMAT|AKHMAD|AHMAT)\s', ' AHMAD ', 'g'),
         '^\sST\.?\s+', ' SITI '),
