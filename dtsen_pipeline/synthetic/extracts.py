@@ -13,6 +13,7 @@ import pyarrow.compute as pc
 
 from . import errors
 from .columns import take_labels, take_text
+from .identifiers import padded_ids
 from .names import add_title
 from .population import DAY, World
 from .registries import Registry
@@ -229,8 +230,8 @@ def recipients(world: World, dtks: Registry, rng: np.random.Generator, cfg: dict
     extra_p = rng.choice(extra_p, min(len(extra_p), int(round(c["random_inclusion"] * target))), replace=False)
     pbi = pd.concat([
         members[["pid", "nik", "nama", "tgl_lahir", "jenis_kelamin", "jenis_galat"]].assign(
-            id_sumber=("0" + members["id_sumber"].astype(str).str.zfill(12)).to_numpy(dtype=object)),
-        pd.DataFrame({"id_sumber": ("9" + pd.Series(extra_p).astype(str).str.zfill(12)).to_numpy(dtype=object), "pid": extra_p, "nik": world.persons.loc[extra_p, "nik"].to_numpy(dtype=object),
+            id_sumber=padded_ids("0", members["id_sumber"])),
+        pd.DataFrame({"id_sumber": padded_ids("9", extra_p), "pid": extra_p, "nik": world.persons.loc[extra_p, "nik"].to_numpy(dtype=object),
                       "nama": world.persons.loc[extra_p, "name"].to_numpy(dtype=object),
                       "tgl_lahir": world.persons.loc[extra_p, "birth"].to_numpy(),
                       "jenis_kelamin": world.persons.loc[extra_p, "sex"].to_numpy(dtype=object), "jenis_galat": "none"}),

@@ -12,43 +12,39 @@ import pandas as pd
 import pyarrow as pa
 
 
-def _ddmmyy(dates: np.ndarray, add_day: np.ndarray | int = 0) -> pd.Series:
+def _prefix12(region: np.ndarray, dates: np.ndarray, add_day: np.ndarray | int = 0) -> np.ndarray:
+    """The first 12 digits as a number: 6-digit kecamatan code, then DDMMYY."""
+    codes, uniques = pd.factorize(np.asarray(region, dtype=object))
     ts = pd.DatetimeIndex(dates)
-    day = ts.day.to_numpy() + add_day
-    return pd.Series(
-        np.char.zfill(day.astype(str), 2).astype(object)
-        + np.char.zfill(ts.month.to_numpy().astype(str), 2).astype(object)
-        + np.char.zfill((ts.year.to_numpy() % 100).astype(str), 2).astype(object)
-    )
+    ddmmyy = (ts.day.to_numpy() + add_day) * 10_000 + ts.month.to_numpy() * 100 + ts.year.to_numpy() % 100
+    return np.asarray(uniques, dtype=np.int64)[codes] * 1_000_000 + ddmmyy
 
 
-def _with_serials(prefix12: pd.Series, taken: pd.Series | None) -> np.ndarray:
+def _with_serials(prefix12: np.ndarray, taken: pd.Series | None) -> pd.arrays.ArrowExtensionArray:
     """Append 4-digit serials so that every (prefix12 + serial) is new.
 
     ``taken`` holds existing 16-digit numbers; serials continue after the highest one used for
     the same prefix, so numbers stay unique as the world grows quarter by quarter.
     """
-    prefix12 = prefix12.reset_index(drop=True)
-    serial = prefix12.groupby(prefix12, sort=False).cumcount().to_numpy() + 1
+    serial = pd.Series(prefix12).groupby(prefix12, sort=False).cumcount().to_numpy() + 1
     if taken is not None and len(taken):
-        used = taken.str.slice(12, 16).astype(int).groupby(taken.str.slice(0, 12).to_numpy()).max()
-        serial = serial + prefix12.map(used).fillna(0).astype(int).to_numpy()
+        number = taken.astype(np.int64).to_numpy()
+        used = pd.Series(number % 10_000).groupby(number // 10_000).max()
+        serial = serial + pd.Series(prefix12).map(used).fillna(0).astype(np.int64).to_numpy()
     if serial.max(initial=0) > 9999:
         raise OverflowError("more than 9999 numbers for one region and date")
-    return (prefix12 + pd.Series(np.char.zfill(serial.astype(str), 4))).to_numpy(dtype=object)
+    return padded_ids("", prefix12 * 10_000 + serial, digits=16)
 
 
-def make_nik(reg_kec: np.ndarray, birth: np.ndarray, sex: np.ndarray, taken: pd.Series | None = None) -> np.ndarray:
+def make_nik(reg_kec: np.ndarray, birth: np.ndarray, sex: np.ndarray, taken: pd.Series | None = None) -> pd.arrays.ArrowExtensionArray:
     """NIKs for people with first-registration kecamatan, birth date and sex ('L'/'P')."""
     female = (np.asarray(sex) == "P").astype(int) * 40
-    prefix = pd.Series(np.asarray(reg_kec, dtype=object)) + _ddmmyy(birth, female)
-    return _with_serials(prefix, taken)
+    return _with_serials(_prefix12(reg_kec, birth, female), taken)
 
 
-def make_kk(issue_kec: np.ndarray, issued: np.ndarray, taken: pd.Series | None = None) -> np.ndarray:
+def make_kk(issue_kec: np.ndarray, issued: np.ndarray, taken: pd.Series | None = None) -> pd.arrays.ArrowExtensionArray:
     """KK numbers issued in a kecamatan on a date."""
-    prefix = pd.Series(np.asarray(issue_kec, dtype=object)) + _ddmmyy(issued)
-    return _with_serials(prefix, taken)
+    return _with_serials(_prefix12(issue_kec, issued), taken)
 
 
 def padded_ids(prefix: str, ids, valid: np.ndarray | None = None, digits: int = 12) -> pd.arrays.ArrowExtensionArray:

@@ -58,8 +58,7 @@ def _true_records(world: World, pids: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame({
         "pid": pids, "fid": p["fid"].to_numpy(), "nik": p["nik"].to_numpy(dtype=object),
         "nama": p["name"].to_numpy(dtype=object), "tgl_lahir": p["birth"].to_numpy(),
-        "jenis_kelamin": p["sex"].to_numpy(dtype=object), "hubungan_keluarga": p["relation"].to_numpy(dtype=object),
-        "pekerjaan": p["occupation"].to_numpy(dtype=object),
+        "jenis_kelamin": p["sex"].array, "hubungan_keluarga": p["relation"].array, "pekerjaan": p["occupation"].array,
     })
 
 
