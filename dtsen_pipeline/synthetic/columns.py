@@ -76,3 +76,9 @@ def take_text(values: pd.Series, rows: np.ndarray, valid: np.ndarray | None = No
 def take_labels(values: pd.Series, rows: np.ndarray) -> pd.Categorical:
     """Categorical ``values[rows]`` (positions)."""
     return values.array.take(np.asarray(rows, dtype=np.int64))
+
+
+def is_in(values: pd.Series, labels) -> np.ndarray:
+    """``values.isin(labels)`` for a categorical column, on its codes."""
+    categorical = values.array
+    return np.isin(categorical.codes, categorical.categories.get_indexer(list(labels)))

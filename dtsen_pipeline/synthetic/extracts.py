@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import errors
-from .columns import take_labels, take_text
+from .columns import is_in, take_labels, take_text
 from .identifiers import padded_ids
 from .names import add_title
 from .population import DAY, World
@@ -173,11 +173,35 @@ def to_bps(world: World, kode_desa: pd.Series) -> np.ndarray:
 
 
 # --- recipients -----------------------------------------------------------------------------
-def _pkh_component(world: World) -> pd.Series:
-    p = world.persons[world.persons["alive"]]
-    age = (world.date - p["birth"].to_numpy()) / DAY / 365.25
+def _pkh_component(world: World) -> np.ndarray:
+    """Per family (by fid): has a living child or elderly member."""
+    p = world.persons
+    alive = p["alive"].to_numpy()
+    age = (world.date - p["birth"].to_numpy()[alive]) / DAY / 365.25
     has = (age < 19) | (age >= 70)
-    return pd.Series(has, index=p["fid"].to_numpy()).groupby(level=0).any().reindex(world.families.index, fill_value=False)
+    return np.bincount(p["fid"].to_numpy()[alive][has], minlength=len(world.families)) > 0
+
+
+def _carers(persons: pd.DataFrame) -> pd.Series:
+    """Position (in ``persons``) of each family record's carer: the wife, else the head, else the
+    first member, as recorded; indexed by id_keluarga_sumber."""
+    relation = persons["hubungan_keluarga"]
+    rank = np.select([(relation == "ISTRI").to_numpy(), (relation == "KEPALA KELUARGA").to_numpy()], [0, 1], 2)
+    ids = persons["id_keluarga_sumber"].to_numpy()
+    order = np.lexsort((rank, ids))
+    first = order[np.r_[True, ids[order][1:] != ids[order][:-1]]] if len(order) else order
+    return pd.Series(first, index=ids[first])
+
+
+def _members_in_order(persons: pd.DataFrame, family_ids: np.ndarray) -> np.ndarray:
+    """Positions (in ``persons``) of the members of these family records, family by family in the
+    given order, members in their record order."""
+    ids = persons["id_keluarga_sumber"].to_numpy()
+    rank = np.full(ids.max(initial=-1) + 1, -1)
+    rank[family_ids] = np.arange(len(family_ids))
+    key = rank[ids]
+    inside = np.flatnonzero(key >= 0)
+    return inside[np.argsort(key[inside], kind="stable")]
 
 
 def recipients(world: World, dtks: Registry, rng: np.random.Generator, cfg: dict, stable_noise: np.ndarray) -> dict[str, pd.DataFrame]:
@@ -195,17 +219,15 @@ def recipients(world: World, dtks: Registry, rng: np.random.Generator, cfg: dict
     f = dtks.families[dtks.families["listed"] & dtks.families["id_keluarga_sumber"].isin(persons["id_keluarga_sumber"])]
     f = f.drop_duplicates("fid")
     base_score = _s_at(world, f["fid"].to_numpy(), f["snapshot_z"].to_numpy())
-    component = _pkh_component(world).to_numpy()[f["fid"].to_numpy()]
-    # the carer: the wife, else the head, as recorded in DTKS
-    rank = persons["hubungan_keluarga"].map({"ISTRI": 0, "KEPALA KELUARGA": 1}).fillna(2)
-    carer = persons.assign(rank=rank.to_numpy()).sort_values(["id_keluarga_sumber", "rank"]).drop_duplicates("id_keluarga_sumber").set_index("id_keluarga_sumber")
+    component = _pkh_component(world)[f["fid"].to_numpy()]
+    carer = _carers(persons)
     out = {}
     for k, (program, eligible) in enumerate((("pkh", component), ("sembako", np.ones(len(f), dtype=bool)))):
         score = base_score + c[program]["noise_sd"] * stable_noise[f["fid"].to_numpy(), k]
         target = int(round(c[program]["share"] * n_families * (1 - c["random_inclusion"])))
         order = np.argsort(np.where(eligible, score, np.inf), kind="stable")[: min(target, int(eligible.sum()))]
         chosen = f.iloc[order]
-        rows = carer.loc[chosen["id_keluarga_sumber"]]
+        rows = persons.iloc[carer.loc[chosen["id_keluarga_sumber"]].to_numpy()]
         listed = pd.DataFrame({"id_sumber": (program.upper() + "-" + pd.Series(dtks.family_ids(chosen["id_keluarga_sumber"]))).to_numpy(dtype=object),
                                "pid": rows["pid"].to_numpy(), "nik": rows["nik"].to_numpy(dtype=object), "nama": rows["nama"].to_numpy(dtype=object),
                                "no_kk": chosen["no_kk"].to_numpy(dtype=object), "kode_desa": chosen["kode_desa"].to_numpy(dtype=object),
@@ -218,14 +240,12 @@ def recipients(world: World, dtks: Registry, rng: np.random.Generator, cfg: dict
         out[program] = frame
     # PBI-JK: individuals of the lowest-score families
     score = base_score + c["pbi_jk"]["noise_sd"] * stable_noise[f["fid"].to_numpy(), 2]
-    fam_order = f.iloc[np.argsort(score, kind="stable")]["id_keluarga_sumber"]
-    members = persons.set_index("id_keluarga_sumber").loc[fam_order.to_numpy()].reset_index()
-    pid = members["pid"].to_numpy()
-    occupation = world.persons["occupation"].to_numpy()[np.maximum(pid, 0)]
-    asn = (pid >= 0) & np.isin(occupation, ASN_OCCUPATIONS)
+    members = _members_in_order(persons, f["id_keluarga_sumber"].to_numpy()[np.argsort(score, kind="stable")])
+    pid = persons["pid"].to_numpy()[members]
+    asn = (pid >= 0) & is_in(world.persons["occupation"], ASN_OCCUPATIONS)[np.maximum(pid, 0)]
     members = members[~(asn & (rng.random(len(members)) < c["pbi_jk"]["asn_excluded"]))]
     target = int(round(c["pbi_jk"]["share"] * n_people * (1 - c["random_inclusion"])))
-    members = members.iloc[:target]
+    members = persons.iloc[members[:target]]
     extra_p = world.persons.index[world.persons["alive"]].to_numpy()
     extra_p = rng.choice(extra_p, min(len(extra_p), int(round(c["random_inclusion"] * target))), replace=False)
     pbi = pd.concat([
@@ -271,7 +291,7 @@ def _stable_uniform(pid: np.ndarray, salt: int) -> np.ndarray:
 
 def asn_list(world: World, rng, cfg: dict) -> pd.DataFrame:
     p = world.persons
-    m = p["alive"].to_numpy() & p["occupation"].isin(ASN_OCCUPATIONS).to_numpy()
+    m = p["alive"].to_numpy() & is_in(p["occupation"], ASN_OCCUPATIONS)
     m &= _stable_uniform(p.index.to_numpy(), 11) < cfg["sources"]["negative"]["asn_listed"]
     a = p[m]
     kind = a["occupation"].map({"PEGAWAI NEGERI SIPIL": "ASN", "TENTARA NASIONAL INDONESIA": "TNI", "KEPOLISIAN RI": "POLRI"})

@@ -29,12 +29,12 @@ import pyarrow.parquet as pq
 
 from ..sources.mapping import load_mapping
 from . import extracts, registries
-from .columns import take_text
+from .columns import is_in, take_text
 from .config import load_world, quarter_starts
 from .dynamics import advance
 from .population import initial_world
 from .regions import build_regions, load_catalog
-from .welfare import FAMILY_VARIABLES, PERSON_VARIABLES
+from .welfare import ASN_OCCUPATIONS, FAMILY_VARIABLES, PERSON_VARIABLES
 from .writers import write, write_xlsx
 
 log = logging.getLogger("dtsen.generate")
@@ -257,6 +257,7 @@ def _recipient_truth(world, lists: dict, welfare: pd.DataFrame) -> pd.DataFrame:
     p = world.persons
     parts = []
     desil = pd.Series(welfare["desil_nasional"].to_numpy(), index=welfare["id_keluarga_benar"].to_numpy())
+    asn = is_in(p["occupation"], ASN_OCCUPATIONS)
     for program, frame in lists.items():
         pid = frame["pid"].to_numpy()
         known = pid >= 0
@@ -269,7 +270,7 @@ def _recipient_truth(world, lists: dict, welfare: pd.DataFrame) -> pd.DataFrame:
             "no_kk_benar": take_text(world.families["kk"], fid, valid=known),
             "desil_nasional_benar": np.where(known, pd.Series(fid).map(desil).to_numpy(), np.nan),
             "meninggal": known & ~p["alive"].to_numpy()[safe],
-            "asn": known & p["occupation"].isin(["PEGAWAI NEGERI SIPIL", "TENTARA NASIONAL INDONESIA", "KEPOLISIAN RI"]).to_numpy()[safe],
+            "asn": known & asn[safe],
         }))
     return pd.concat(parts, ignore_index=True)
 
