@@ -109,9 +109,11 @@ def _plain_type(t: pa.DataType) -> pa.DataType:
 
 
 def _csv_type(t: pa.DataType) -> pa.DataType:
+    """Booleans as text (``"true"``, quoted like text); categoricals stay dictionary arrays, which
+    the CSV writer writes as their values (decoding them first would cost more than writing)."""
     if pa.types.is_boolean(t):
-        return pa.string()  # written as true/false
-    return _plain_type(t)
+        return pa.string()
+    return t
 
 
 def write_parquet(frames: pd.DataFrame | Iterable[pd.DataFrame], spec: dict, path: Path) -> int:
