@@ -8,6 +8,7 @@ import pytest
 from dagster import AssetKey, Definitions
 
 from dtsen_pipeline.cli import main
+from dtsen_pipeline.assets.golden import golden_assets
 from dtsen_pipeline.assets.standardise import TABLES
 from dtsen_pipeline.definitions import build_definitions
 from dtsen_pipeline.partitions import quarterly
@@ -17,7 +18,7 @@ from dtsen_pipeline.sources.mapping import load_mapping
 def test_definitions_load_with_an_asset_and_check_per_source(tiny_world, tmp_path):
     world, _ = tiny_world
     sources = load_mapping()
-    stages = {t.name for t in TABLES} | {"padan_dukcapil"}
+    stages = {t.name for t in TABLES} | {"padan_dukcapil"} | {a.key.to_user_string() for a in golden_assets}
     for data_dir, evaluation in ((tmp_path, set()), (world, {"evaluasi_padan"})):  # evaluation only beside a truth
         defs = build_definitions(data_dir=str(data_dir))
         Definitions.validate_loadable(defs)
@@ -29,7 +30,8 @@ def test_definitions_load_with_an_asset_and_check_per_source(tiny_world, tmp_pat
     checks = defs.resolve_asset_graph().asset_check_keys
     assert {c.asset_key for c in checks} == {AssetKey(k) for k in keys - evaluation}  # every asset is checked
     assert {c.name for c in checks} >= {"berkas_lengkap", "baris_lengkap", "nilai_variabel", "mutu_dukcapil",
-                                        "satu_baris_per_rekaman", "satu_ke_satu"}
+                                        "satu_baris_per_rekaman", "satu_ke_satu", "id_unik", "anggota_lengkap",
+                                        "rekaman_lengkap", "rekaman_disimpan_ada"}
 
 
 def test_quarterly_partition_keys():

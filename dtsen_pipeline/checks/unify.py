@@ -37,3 +37,54 @@ def padan_satu_ke_satu(context: AssetCheckExecutionContext, storage: DuckDBStora
 
 
 unify_checks = [padan_satu_baris, padan_satu_ke_satu]
+
+
+def _unique(table: str, key: str):
+    @asset_check(asset=table, name="id_unik", blocking=True, description=f"{key} is unique in {table} within the quarter.")
+    def _check(context: AssetCheckExecutionContext, storage: DuckDBStorage) -> AssetCheckResult:
+        [(rows, distinct)] = storage.query(f"SELECT count(*), count(DISTINCT {key}) FROM main.{table} WHERE periode = ?",
+                                           [context.partition_key]).itertuples(index=False)
+        return AssetCheckResult(passed=bool(rows == distinct), severity=AssetCheckSeverity.ERROR,
+                                metadata={"baris": int(rows), "id_berbeda": int(distinct)})
+
+    return _check
+
+
+@asset_check(asset="keluarga", name="anggota_lengkap", blocking=True,
+             description="Every person of individu is a member of exactly one family of keluarga (members add up).")
+def keluarga_anggota_lengkap(context: AssetCheckExecutionContext, storage: DuckDBStorage) -> AssetCheckResult:
+    [(people, members, orphans)] = storage.query("""
+        SELECT (SELECT count(*) FROM main.individu WHERE periode = $1),
+               (SELECT coalesce(sum(jumlah_anggota), 0) FROM main.keluarga WHERE periode = $1),
+               (SELECT count(*) FROM main.individu i ANTI JOIN main.keluarga k USING (periode, id_keluarga) WHERE i.periode = $1)""",
+                                                 [context.partition_key]).itertuples(index=False)
+    return AssetCheckResult(passed=bool(people == members and orphans == 0), severity=AssetCheckSeverity.ERROR,
+                            metadata={"individu": int(people), "jumlah_anggota": int(members), "tanpa_keluarga": int(orphans)})
+
+
+unify_checks += [_unique("individu", "id_individu"), _unique("keluarga", "id_keluarga"), keluarga_anggota_lengkap]
+
+
+@asset_check(asset="verifikasi_padan", name="rekaman_lengkap", blocking=True,
+             description="Every record padan_dukcapil did not match with certainty is on the verification list (none dropped).")
+def verifikasi_lengkap(context: AssetCheckExecutionContext, storage: DuckDBStorage) -> AssetCheckResult:
+    [(unsure, listed)] = storage.query("""
+        SELECT (SELECT count(*) FROM main.padan_dukcapil WHERE periode = $1 AND status_padan IN ('tidak_padan', 'perlu_verifikasi')),
+               (SELECT count(*) FROM main.verifikasi_padan WHERE periode = $1)""", [context.partition_key]).itertuples(index=False)
+    return AssetCheckResult(passed=bool(unsure == listed), severity=AssetCheckSeverity.ERROR,
+                            metadata={"tidak_pasti": int(unsure), "di_daftar": int(listed)})
+
+
+@asset_check(asset="duplikat", name="rekaman_disimpan_ada", blocking=False,
+             description="The record kept for every duplicate exists and is itself matched to the same Dukcapil person.")
+def duplikat_disimpan_ada(context: AssetCheckExecutionContext, storage: DuckDBStorage) -> AssetCheckResult:
+    [(rows, broken)] = storage.query("""
+        SELECT count(*), count(*) FILTER (p.nik_dukcapil IS DISTINCT FROM d.nik_dukcapil)
+        FROM main.duplikat d LEFT JOIN main.padan_dukcapil p
+          ON p.periode = d.periode AND p.sumber = d.sumber_disimpan AND p.id_sumber = d.id_sumber_disimpan
+        WHERE d.periode = ?""", [context.partition_key]).itertuples(index=False)
+    return AssetCheckResult(passed=bool(broken == 0), severity=AssetCheckSeverity.WARN,
+                            metadata={"duplikat": int(rows), "tanpa_rekaman_disimpan": int(broken)})
+
+
+unify_checks += [verifikasi_lengkap, duplikat_disimpan_ada]

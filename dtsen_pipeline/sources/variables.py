@@ -58,3 +58,8 @@ def unreadable_counts(level: str, alias: str) -> str:
         parts.append(f"count(*) FILTER (WHERE nullif(trim({raw}), '') IS NOT NULL AND ({typed_expr(raw, spec)}) IS NULL) "
                      f"AS {name}__tak_terbaca")
     return ",\n    ".join(parts)
+
+
+def plain_projection(level: str, alias: str) -> str:
+    """``alias.var AS var, ...`` for every variable of a level (already typed upstream)."""
+    return ",\n    ".join(f"{alias}.{name} AS {name}" for name in catalogue()[level])

@@ -70,7 +70,7 @@ SELECT
         CASE WHEN skor IS NULL THEN 'tidak ada kandidat di Dukcapil' END,
         CASE WHEN skor < $batas_ragu THEN 'kandidat terbaik terlalu lemah' END,
         CASE WHEN urutan_orang > 1 AND status_padan = 'perlu_verifikasi' THEN 'orang Dukcapil ini sudah dipadankan ke rekaman lain di sumber yang sama' END,
-        CASE WHEN urutan_orang > 1 AND status_padan <> 'perlu_verifikasi' THEN 'duplikat dari ' || sumber || ' ' || id_pertama END,
+        CASE WHEN urutan_orang > 1 AND status_padan IN ('padan', 'padan_koreksi', 'meninggal') THEN 'duplikat dari ' || sumber || ' ' || id_pertama END,
         CASE WHEN status_padan = 'perlu_verifikasi' AND bobot_kedua IS NOT NULL AND bobot_total - bobot_kedua < $selisih_bit
              THEN 'lebih dari satu kandidat yang mirip' END,
         CASE WHEN status_padan = 'meninggal' THEN 'meninggal menurut Dukcapil' END,
@@ -86,5 +86,5 @@ SELECT
                 CASE wil_lv WHEN 3 THEN 'desa sama' WHEN 2 THEN 'kecamatan sama' WHEN 1 THEN 'kabupaten sama' ELSE 'wilayah beda' END)
         END) AS alasan,
     status_padan,
-    CASE WHEN urutan_orang > 1 AND status_padan <> 'perlu_verifikasi' THEN id_pertama END AS duplikat_dari
+    CASE WHEN urutan_orang > 1 AND status_padan IN ('padan', 'padan_koreksi', 'meninggal') THEN id_pertama END AS duplikat_dari
 FROM putusan

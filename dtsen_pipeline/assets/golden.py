@@ -1,0 +1,83 @@
+"""Stage `unify`, golden records: one row per person (`individu`) and per family card
+(`keluarga`) of the quarter, anchored on Dukcapil, with stable ids and the socio-economic
+variables from the freshest source; the duplicates found (`duplikat`); and the records not matched
+with certainty, kept for verification in the village (`verifikasi_padan`)."""
+
+import datetime as dt
+
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+
+from ..partitions import quarterly
+from ..privacy import mask_frame
+from ..resources import SQL_DIR, DuckDBStorage
+from ..sources.variables import plain_projection
+from .comments import apply_comments
+from .unify import GROUP, padan_dukcapil
+
+
+def previous_quarter(periode: str) -> str:
+    day = dt.date.fromisoformat(periode)
+    month = day.month - 3
+    return (dt.date(day.year - 1, month + 12, 1) if month < 1 else dt.date(day.year, month, 1)).isoformat()
+
+
+def _sql(name: str, level: str | None = None, alias: str = "t") -> str:
+    sql = (SQL_DIR / "unify" / f"{name}.sql").read_text(encoding="utf-8")
+    return sql.replace("{{variabel}}", plain_projection(level, alias)) if level else sql
+
+
+def _write(context: AssetExecutionContext, storage: DuckDBStorage, name: str, sql: str, summary: str, **params) -> dict:
+    periode = context.partition_key
+    rows = storage.replace_partition_from_sql(f"main.{name}", periode, sql, params={"periode": periode, **params})
+    apply_comments(storage, name)
+    context.log.info("%s %s: %d rows", name, periode, rows)
+    return {"baris": rows, "ringkasan": MetadataValue.md(storage.query(summary, [periode]).to_markdown(index=False))}
+
+
+@asset(group_name=GROUP, partitions_def=quarterly, deps=[padan_dukcapil, "stg_keluarga"], kinds={"duckdb"},
+       description="One row per living Dukcapil person of the quarter: stable id_individu, identity from Dukcapil, presence in "
+                   "DTKS/P3KE/REGSOSEK, individual variables from the freshest matched source record (with provenance).")
+def individu(context: AssetExecutionContext, storage: DuckDBStorage) -> MaterializeResult:
+    metadata = _write(context, storage, "individu", _sql("individu", "individu"), """
+        SELECT kode_kabupaten, count(*) AS individu, count(*) FILTER (ada_di_dtks) AS di_dtks, count(*) FILTER (ada_di_p3ke) AS di_p3ke,
+               count(*) FILTER (ada_di_regsosek) AS di_regsosek, count(*) FILTER (sumber_variabel IS NULL) AS tanpa_variabel
+        FROM main.individu WHERE periode = ? GROUP BY 1 ORDER BY 1""")
+    return MaterializeResult(metadata=metadata)
+
+
+@asset(group_name=GROUP, partitions_def=quarterly, deps=[individu, "wilayah"], kinds={"duckdb"},
+       description="One row per Dukcapil family card (KK) of the quarter: stable id_keluarga (id_keluarga_asal for a split), "
+                   "region codes and names, head, members, housing and assets from the freshest source (with provenance); "
+                   "status_data belum_terdata when no source describes the family.")
+def keluarga(context: AssetExecutionContext, storage: DuckDBStorage) -> MaterializeResult:
+    periode = context.partition_key
+    metadata = _write(context, storage, "keluarga", _sql("keluarga", "keluarga"), """
+        SELECT kode_kabupaten, count(*) AS keluarga, sum(jumlah_anggota) AS individu,
+               count(*) FILTER (status_data = 'belum_terdata') AS belum_terdata, count(*) FILTER (id_keluarga_asal IS NOT NULL) AS pecahan
+        FROM main.keluarga WHERE periode = ? GROUP BY 1 ORDER BY 1""", periode_lalu=previous_quarter(periode))
+    return MaterializeResult(metadata=metadata)
+
+
+@asset(group_name=GROUP, partitions_def=quarterly, deps=[individu], kinds={"duckdb"},
+       description="Source person records that are another record of the same person (inside a source or across sources), "
+                   "with the record kept and why; clusters are anchored on the Dukcapil NIK, so they cannot chain.")
+def duplikat(context: AssetExecutionContext, storage: DuckDBStorage) -> MaterializeResult:
+    metadata = _write(context, storage, "duplikat", _sql("duplikat"), """
+        SELECT jenis, sumber, count(*) AS rekaman FROM main.duplikat WHERE periode = ? GROUP BY ALL ORDER BY ALL""")
+    return MaterializeResult(metadata=metadata)
+
+
+@asset(group_name=GROUP, partitions_def=quarterly, deps=[padan_dukcapil], kinds={"duckdb"},
+       description="Source person records not matched to Dukcapil with certainty (tidak_padan, perlu_verifikasi): kept, with "
+                   "identity, region and the reason, for verification in the village.")
+def verifikasi_padan(context: AssetExecutionContext, storage: DuckDBStorage) -> MaterializeResult:
+    periode = context.partition_key
+    metadata = _write(context, storage, "verifikasi_padan", _sql("verifikasi_padan"), """
+        SELECT sumber, status_padan, count(*) AS rekaman FROM main.verifikasi_padan WHERE periode = ? GROUP BY ALL ORDER BY ALL""")
+    preview = storage.query("SELECT * FROM (SELECT sumber, nik, nama, tgl_lahir, kode_desa, status_padan, alasan FROM main.verifikasi_padan "
+                            "WHERE periode = ?) USING SAMPLE 5 ROWS (reservoir, 7)", [periode])
+    metadata["contoh"] = MetadataValue.md(mask_frame(preview).to_markdown(index=False))
+    return MaterializeResult(metadata=metadata)
+
+
+golden_assets = [individu, keluarga, duplikat, verifikasi_padan]

@@ -1,0 +1,71 @@
+-- keluarga: one row per Dukcapil family card (KK) of the quarter with a living member: stable
+-- id_keluarga (from the KK number), region codes and names, address, head, number of members, and
+-- the housing and asset variables from the freshest source family record whose matched members
+-- are mostly in this KK, with provenance. A KK new this quarter whose members were last quarter
+-- in another family is a split: id_keluarga_asal names that family. KKs no source describes are
+-- `belum_terdata` (not yet registered in DTSEN's socio-economic data).
+WITH anggota AS (
+    SELECT * FROM main.individu WHERE periode = $periode
+),
+kk AS (
+    SELECT id_keluarga, any_value(no_kk) AS no_kk, count(*) AS jumlah_anggota,
+           arg_max(nik, CASE WHEN hubungan_keluarga = 'KEPALA KELUARGA' THEN 2 ELSE 1 END * 1000 + coalesce(umur, 0)) AS nik_kepala,
+           arg_max(nama, CASE WHEN hubungan_keluarga = 'KEPALA KELUARGA' THEN 2 ELSE 1 END * 1000 + coalesce(umur, 0)) AS nama_kepala,
+           mode(kode_desa) AS kode_desa, mode(alamat) AS alamat
+    FROM anggota GROUP BY 1
+),
+-- each source family record goes to the KK where most of its matched members are
+rumah_sumber AS (
+    SELECT s.sumber, s.id_keluarga_sumber, i.id_keluarga, count(*) AS n
+    FROM main.padan_dukcapil p
+    JOIN main.stg_individu s ON s.periode = p.periode AND s.sumber = p.sumber AND s.id_sumber = p.id_sumber
+    JOIN anggota i ON i.nik = p.nik_dukcapil
+    WHERE p.periode = $periode AND p.status_padan IN ('padan', 'padan_koreksi')
+    GROUP BY s.sumber, s.id_keluarga_sumber, i.id_keluarga
+    QUALIFY row_number() OVER (PARTITION BY s.sumber, s.id_keluarga_sumber ORDER BY n DESC, i.id_keluarga) = 1
+),
+terbaru AS (
+    SELECT r.id_keluarga, k.*
+    FROM rumah_sumber r
+    JOIN main.stg_keluarga k ON k.periode = $periode AND k.sumber = r.sumber AND k.id_keluarga_sumber = r.id_keluarga_sumber
+    WHERE coalesce(k.jenis_lantai, k.jenis_dinding, k.sumber_air_minum) IS NOT NULL
+    QUALIFY row_number() OVER (PARTITION BY r.id_keluarga ORDER BY k.tgl_pendataan DESC NULLS LAST,
+                               CASE k.sumber WHEN 'regsosek' THEN 1 WHEN 'dtks' THEN 2 ELSE 3 END, k.id_keluarga_sumber) = 1
+),
+asal AS (
+    SELECT a.id_keluarga, mode(l.id_keluarga) AS id_keluarga_asal
+    FROM anggota a
+    JOIN main.individu l ON l.periode = $periode_lalu AND l.id_individu = a.id_individu
+    WHERE a.id_keluarga NOT IN (SELECT id_keluarga FROM main.individu WHERE periode = $periode_lalu)
+      AND l.id_keluarga <> a.id_keluarga
+    GROUP BY 1
+),
+wil AS (
+    SELECT kode, nama FROM main.wilayah WHERE periode = $periode
+)
+SELECT
+    $periode AS periode,
+    kk.id_keluarga,
+    kk.no_kk,
+    substr(kk.kode_desa, 1, 2) AS kode_provinsi, wp.nama AS nama_provinsi,
+    substr(kk.kode_desa, 1, 4) AS kode_kabupaten, wk.nama AS nama_kabupaten,
+    substr(kk.kode_desa, 1, 6) AS kode_kecamatan, wc.nama AS nama_kecamatan,
+    kk.kode_desa, wd.nama AS nama_desa,
+    kk.alamat,
+    kk.nik_kepala,
+    kk.nama_kepala,
+    kk.jumlah_anggota,
+    asal.id_keluarga_asal,
+    CASE WHEN t.id_keluarga IS NULL THEN 'belum_terdata' ELSE 'terdata' END AS status_data,
+    t.sumber AS sumber_variabel,
+    t.id_keluarga_sumber AS id_keluarga_sumber_variabel,
+    t.tgl_pendataan AS tgl_pendataan_variabel,
+    t.desil_p3ke,
+    {{variabel}}
+FROM kk
+LEFT JOIN terbaru t ON t.id_keluarga = kk.id_keluarga
+LEFT JOIN asal ON asal.id_keluarga = kk.id_keluarga
+LEFT JOIN wil wp ON wp.kode = substr(kk.kode_desa, 1, 2)
+LEFT JOIN wil wk ON wk.kode = substr(kk.kode_desa, 1, 4)
+LEFT JOIN wil wc ON wc.kode = substr(kk.kode_desa, 1, 6)
+LEFT JOIN wil wd ON wd.kode = kk.kode_desa
