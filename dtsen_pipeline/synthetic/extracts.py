@@ -121,7 +121,7 @@ def iter_registry_persons(world: World, reg: Registry, variables: list[str] | No
     kept = None
     if reg.keeps_variables:
         p = reg.persons
-        kept = _as_verified(reg, "persons", _stamp(fam.loc[p["id_keluarga_sumber"]]),
+        kept = _as_verified(reg, "persons", _stamp(fam[["snapshot_date", "snapshot_z"]].loc[p["id_keluarga_sumber"]]),
                             lambda rows: _person_vars(world, p.iloc[rows], fam))[is_listed]
     step = chunk or max(len(listed), 1)
     for start in range(0, max(len(listed), 1), step):
