@@ -4,6 +4,10 @@ markdown table row ready for BENCHMARKS.md.
 
     python benchmarks/run.py --scale 1.0            # every benchmark
     python benchmarks/run.py --scale 0.1 --only generate
+    python benchmarks/run.py --only generate --out /tmp/bench   # worlds elsewhere than benchmarks/out
+
+The machine line includes the load average before and after: on a shared machine other work
+inflates wall times, and the figures are only comparable at a similar load.
 """
 
 from __future__ import annotations
@@ -43,8 +47,10 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=20250101)
     parser.add_argument("--only", choices=["generate", "run"], default=None)
+    parser.add_argument("--out", type=Path, default=OUT, help="folder of the benchmark worlds (default benchmarks/out)")
     args = parser.parse_args()
-    world = OUT / f"world-{args.scale}"
+    world = args.out / f"world-{args.scale}"
+    load_before = os.getloadavg()
     dtsen = str(Path(sys.executable).with_name("dtsen"))
     results = []
     if args.only in (None, "generate"):
@@ -54,7 +60,9 @@ def main() -> None:
         db = world / "dtsen.duckdb"
         db.unlink(missing_ok=True)
         results.append(_measure("run (4 quarters)", [dtsen, "run", "--data", str(world), "--db", str(db)]))
-    print(f"\nmachine: {_machine()}; scale {args.scale}, seed {args.seed}")
+    load_after = os.getloadavg()
+    print(f"\nmachine: {_machine()}; scale {args.scale}, seed {args.seed}; "
+          f"load average (1 min) {load_before[0]:.1f} before, {load_after[0]:.1f} after")
     print("| benchmark | scale | wall time | peak memory |")
     print("| --- | --- | --- | --- |")
     for r in results:
