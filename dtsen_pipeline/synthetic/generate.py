@@ -71,9 +71,11 @@ def generate(out: str | Path, scale: float | None = None, seed: int | None = Non
              mapping_file: str | Path | None = None) -> dict:
     """Write the world's raw extracts and truth under ``out``; returns a summary per quarter.
 
-    Generation keeps strings as numpy object arrays: pandas 3's default arrow-backed ``str``
-    dtype would convert every array back and forth, a quarter of the run time. (The option is
-    deprecated for pandas 4; by then the hot paths should build arrow arrays directly.)
+    The world and the registries hold their text compactly and explicitly (columns.py:
+    categoricals and Arrow strings); the simulation steps work on small numpy object arrays, for
+    which pandas 3's default inference of an arrow-backed ``str`` dtype would convert every array
+    back and forth. (The option is deprecated for pandas 4; by then those steps should build
+    Arrow arrays directly too.)
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=FutureWarning)
@@ -96,9 +98,10 @@ def _generate(out, scale, seed, world_file, mapping_file) -> dict:
     # P3KE (2021) and REGSOSEK (2022) never change: each is written once (its files are copied into
     # every quarter) and reduced to its compact padan truth. The Dukcapil extract, the padan truth
     # and the P3KE workbooks draw no random numbers: they are written in a background thread beside
-    # the main one (the Rust xlsx writer, zlib and pyarrow's writers release the GIL); everything
-    # that draws from rng stays on the main thread in a fixed order, so the output is the same for
-    # a seed. P3KE is written while REGSOSEK and DTKS are built; REGSOSEK is freed before DTKS.
+    # the main one (pyarrow's writers and zlib release the GIL; the Rust xlsx writer mostly holds
+    # it); everything that draws from rng stays on the main thread in a fixed order, so the output
+    # is the same for a seed. P3KE is written while REGSOSEK and DTKS are built; REGSOSEK is freed
+    # before DTKS.
     static = out / ".static"
     if static.exists():
         shutil.rmtree(static)
