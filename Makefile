@@ -10,7 +10,7 @@ SEED   ?= 20250101
 export GX_ANALYTICS_ENABLED := false
 export DAGSTER_HOME ?= $(abspath .dagster_home)
 
-.PHONY: install demo test dev bench lock clean-data validate
+.PHONY: install demo test dev bench lock clean-data validate bench-splink
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,17 @@ dev: install
 ## Benchmarks (see BENCHMARKS.md); BENCH_SCALE=1.0 by default.
 bench: install
 	$(BIN)/python benchmarks/run.py --scale $${BENCH_SCALE:-1.0}
+
+## Matching against Splink (issue 4, BENCHMARKS.md): Splink in its own venv (SPLINK_VENV, default
+## /tmp/splinkvenv) from benchmarks/requirements-splink.txt; world and work files in SPLINK_WORK
+## (default /tmp/splinkbench); SPLINK_SCALE=0.02 by default.
+bench-splink: install
+	@test -x $${SPLINK_VENV:-/tmp/splinkvenv}/bin/python || $(PYTHON) -m venv $${SPLINK_VENV:-/tmp/splinkvenv}
+	$${SPLINK_VENV:-/tmp/splinkvenv}/bin/python -m pip install --quiet -r benchmarks/requirements-splink.txt
+	$(BIN)/python benchmarks/splink_bench.py prepare --work $${SPLINK_WORK:-/tmp/splinkbench} --scale $${SPLINK_SCALE:-0.02} --seed $(SEED) --repeat 3
+	$${SPLINK_VENV:-/tmp/splinkvenv}/bin/python benchmarks/splink_bench.py splink --work $${SPLINK_WORK:-/tmp/splinkbench} --scale $${SPLINK_SCALE:-0.02} --seed $(SEED) --repeat 3
+	$${SPLINK_VENV:-/tmp/splinkvenv}/bin/python benchmarks/splink_bench.py splink --work $${SPLINK_WORK:-/tmp/splinkbench} --scale $${SPLINK_SCALE:-0.02} --seed $(SEED) --repeat 3 --blocking lean --tag lean
+	$${SPLINK_VENV:-/tmp/splinkvenv}/bin/python benchmarks/splink_bench.py report --work $${SPLINK_WORK:-/tmp/splinkbench} --scale $${SPLINK_SCALE:-0.02} --seed $(SEED) --tags splink lean
 
 clean-data:
 	rm -rf $(DATA)/raw $(DATA)/truth $(DB) $(DB).wal
