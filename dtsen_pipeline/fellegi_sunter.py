@@ -55,19 +55,21 @@ def chance_levels(patterns: pd.DataFrame, features: list[str], count: str = "n")
     return u
 
 
-def with_chance(model: Model, chance: dict[str, dict[int, float]]) -> Model:
+def with_chance(model: Model, chance: dict[str, dict[int, float]], population: int) -> Model:
     """The model with its u-probabilities replaced by how often each level occurs among random
     pairs (:func:`chance_levels`), half a pair added per level so that a level never seen by chance
     is rare, not impossible. EM's own u describes the non-matches *inside the blocks*, which agree
     on the blocking fields (KK, village, birth date) far more often than strangers do; scoring with
     it understates how telling an exact name and birth date are, and overstates a shared KK. As in
-    Splink: m and lambda from EM on the candidate pairs, u from random pairs."""
+    Splink: m from EM on the candidate pairs, u from random pairs, and then the prior of the same
+    space as u: the chance that a random (record, Dukcapil person) pair is a match, 1 / the number
+    of Dukcapil people (``population``)."""
     u = {}
     for f in model.features:
         raw = {lv: chance[f].get(lv, 0.0) + 0.5 for lv in model.m[f]}
         total = sum(raw.values())
         u[f] = {lv: c / total for lv, c in raw.items()}
-    return Model(features=model.features, m=model.m, u=u, share=model.share, iterations=model.iterations)
+    return Model(features=model.features, m=model.m, u=u, share=1.0 / max(population, 2), iterations=model.iterations)
 
 
 def fit(patterns: pd.DataFrame, features: list[str], count: str = "n", max_iter: int = 500, tol: float = 1e-9,

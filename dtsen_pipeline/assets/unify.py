@@ -20,6 +20,7 @@ from .comments import apply_comments
 
 GROUP = "unify"
 FEATURES = ["nik_lv", "nama_lv", "tgl_lv", "jk_lv", "wil_lv", "kk_lv"]
+BLOCK_MAX = 20  # a block key shared by more Dukcapil people than this is skipped (it says little)
 RANDOM_PAIRS = 200_000  # random record x Dukcapil pairs from which the chance (u) probabilities are counted
 THRESHOLDS = {
     "batas_terima": 0.99,  # posterior at or above which a match is accepted
@@ -46,11 +47,14 @@ def padan_dukcapil(context: AssetExecutionContext, storage: DuckDBStorage) -> Ma
     periode = context.partition_key
     storage.run_sql_file("unify/macros.sql")
     pairs = storage.replace_partition_from_sql("unify.kandidat", periode, _sql("kandidat"),
-                                               params={"periode": periode, "pasangan_acak": RANDOM_PAIRS})
+                                               params={"periode": periode, "pasangan_acak": RANDOM_PAIRS, "blok_maks": BLOCK_MAX})
     patterns = storage.query(f"SELECT acak, {', '.join(FEATURES)}, count(*) AS n FROM unify.kandidat WHERE periode = ? GROUP BY ALL",
                              [periode])
     chance = fellegi_sunter.chance_levels(patterns[patterns["acak"]], FEATURES)
-    model = fellegi_sunter.with_chance(fellegi_sunter.fit(patterns[~patterns["acak"]], FEATURES), chance)
+    population = int(storage.query("SELECT count(*) AS n FROM main.stg_individu WHERE periode = ? AND sumber = 'dukcapil'",
+                                   [periode])["n"].iloc[0])
+    fitted = fellegi_sunter.fit(patterns[~patterns["acak"]], FEATURES)
+    model = fellegi_sunter.with_chance(fitted, chance, population)
     total = f"({model.score_sql()}) + {model.prior_weight:.6f}"
     rows = storage.replace_partition_from_sql("main.padan_dukcapil", periode, _sql("padan_dukcapil").replace("{{bobot_total}}", total),
                                               params={"periode": periode, **THRESHOLDS})
@@ -60,13 +64,14 @@ def padan_dukcapil(context: AssetExecutionContext, storage: DuckDBStorage) -> Ma
     preview = storage.query("""SELECT * FROM (SELECT sumber, id_sumber, nik_dukcapil, metode, skor, status_padan, alasan
                                FROM main.padan_dukcapil WHERE periode = ? AND status_padan <> 'padan') USING SAMPLE 5 ROWS (reservoir, 7)""",
                             [periode])
-    context.log.info("padan_dukcapil %s: %d records, %d candidate pairs, EM in %d iterations (match share %.3f)",
-                     periode, rows, pairs, model.iterations, model.share)
+    context.log.info("padan_dukcapil %s: %d records, %d candidate pairs, EM in %d iterations (match share among candidates %.3f)",
+                     periode, rows, pairs, model.iterations, fitted.share)
     return MaterializeResult(metadata={
         "rekaman": rows,
         "pasangan_kandidat": pairs,
         "iterasi_em": model.iterations,
-        "porsi_padan_kandidat": model.share,
+        "porsi_padan_kandidat": fitted.share,
+        "bobot_awal_bit": model.prior_weight,
         "ringkasan": MetadataValue.md(summary.to_markdown(index=False)),
         "bobot_fellegi_sunter": MetadataValue.md(model.weights().round(4).to_markdown(index=False)),
         "contoh": MetadataValue.md(mask_frame(preview).to_markdown(index=False)),

@@ -3,9 +3,12 @@
 -- from which the model learns how often each level occurs by chance. Every record with a usable NIK gets its
 -- exact-NIK pair; records whose exact pair is not already clean (same birth date, name similarity
 -- >= 0.9) also get the Dukcapil people of their blocks:
---   NIK with one wrong digit in the serial (first 12 digits equal) or in the region part (last 10
---   equal); the women's-day variant of the NIK; birth date + kecamatan; birth date + phonetic key;
---   the same KK; village + phonetic key + birth year; kecamatan + standardised name.
+--   NIK with one wrong digit in the serial (first 12 digits equal); the women's-day variant of the
+--   NIK; birth date + kecamatan; birth date + phonetic key; the same KK; village + phonetic key +
+--   birth year; kecamatan + standardised name. A block key shared by more than $blok_maks Dukcapil
+--   people (1 July in a kecamatan, a very common name) is skipped: such a block says little, and
+--   the record's other blocks still reach its person. (A wrong digit in the NIK's region part is
+--   reached through birth date + kecamatan or phonetic key.)
 -- Levels: nik_lv 4 same, 3 one edit or swap or day +-40 away, 2 the record's NIK is another Dukcapil
 -- person's (somebody else's NIK written on this record), 1 another NIK unknown to Dukcapil, 0 the
 -- record has none;
@@ -21,37 +24,49 @@ WITH r AS (
            kunci_fonetik(nama_baku) AS fon
     FROM main.stg_individu WHERE periode = $periode AND sumber <> 'dukcapil'
 ),
-d AS (
+d AS MATERIALIZED (
     SELECT nik, nama_baku, tgl_lahir, jenis_kelamin, no_kk, kode_desa, kode_kecamatan, kode_kabupaten,
            kunci_fonetik(nama_baku) AS fon
     FROM main.stg_individu WHERE periode = $periode AND sumber = 'dukcapil' AND nik_bentuk = 'ok'
+),
+-- Dukcapil people with the size of each of their block keys
+db AS MATERIALIZED (
+    SELECT *,
+           count(*) OVER (PARTITION BY tgl_lahir, kode_kecamatan) AS n_tgl_kec,
+           count(*) OVER (PARTITION BY tgl_lahir, fon) AS n_tgl_fon,
+           count(*) OVER (PARTITION BY no_kk) AS n_kk,
+           count(*) OVER (PARTITION BY kode_desa, fon, year(tgl_lahir)) AS n_desa_fon,
+           count(*) OVER (PARTITION BY kode_kecamatan, nama_baku) AS n_kec_nama
+    FROM d
 ),
 tepat AS MATERIALIZED (
     SELECT r.sumber, r.id_sumber, d.nik,
            r.tgl_lahir = d.tgl_lahir AND kemiripan_nama(r.nama_baku, d.nama_baku) >= 0.9 AS bersih
     FROM r JOIN d ON d.nik = r.nik16
 ),
-sisa AS (
+sisa AS MATERIALIZED (
     SELECT r.* FROM r ANTI JOIN (SELECT sumber, id_sumber FROM tepat WHERE bersih) USING (sumber, id_sumber)
 ),
 blok AS (
     SELECT sumber, id_sumber, nik FROM tepat
     UNION SELECT s.sumber, s.id_sumber, d.nik FROM sisa s JOIN d ON left(d.nik, 12) = left(s.nik16, 12)
-    UNION SELECT s.sumber, s.id_sumber, d.nik FROM sisa s JOIN d ON right(d.nik, 10) = right(s.nik16, 10)
     UNION SELECT s.sumber, s.id_sumber, d.nik FROM sisa s JOIN d ON d.nik = nik_geser_hari(s.nik16)
-    UNION SELECT s.sumber, s.id_sumber, d.nik FROM sisa s JOIN d ON d.tgl_lahir = s.tgl_lahir AND d.kode_kecamatan = s.kode_kecamatan
-    UNION SELECT s.sumber, s.id_sumber, d.nik FROM sisa s JOIN d ON d.tgl_lahir = s.tgl_lahir AND d.fon = s.fon
-    UNION SELECT s.sumber, s.id_sumber, d.nik FROM sisa s JOIN d ON d.no_kk = s.no_kk
-    UNION SELECT s.sumber, s.id_sumber, d.nik FROM sisa s JOIN d
-          ON d.kode_desa = s.kode_desa AND d.fon = s.fon AND year(d.tgl_lahir) = year(s.tgl_lahir)
-    UNION SELECT s.sumber, s.id_sumber, d.nik FROM sisa s JOIN d ON d.kode_kecamatan = s.kode_kecamatan AND d.nama_baku = s.nama_baku
+    UNION SELECT s.sumber, s.id_sumber, d.nik FROM sisa s JOIN db d
+          ON d.tgl_lahir = s.tgl_lahir AND d.kode_kecamatan = s.kode_kecamatan AND d.n_tgl_kec <= $blok_maks
+    UNION SELECT s.sumber, s.id_sumber, d.nik FROM sisa s JOIN db d ON d.tgl_lahir = s.tgl_lahir AND d.fon = s.fon AND d.n_tgl_fon <= $blok_maks
+    UNION SELECT s.sumber, s.id_sumber, d.nik FROM sisa s JOIN db d ON d.no_kk = s.no_kk AND d.n_kk <= $blok_maks
+    UNION SELECT s.sumber, s.id_sumber, d.nik FROM sisa s JOIN db d
+          ON d.kode_desa = s.kode_desa AND d.fon = s.fon AND year(d.tgl_lahir) = year(s.tgl_lahir) AND d.n_desa_fon <= $blok_maks
+    UNION SELECT s.sumber, s.id_sumber, d.nik FROM sisa s JOIN db d
+          ON d.kode_kecamatan = s.kode_kecamatan AND d.nama_baku = s.nama_baku AND d.n_kec_nama <= $blok_maks
 ),
 -- random pairs (deterministic: ordered by hash), nearly all non-matches: how often each level
 -- occurs by chance, which the model takes as its u-probabilities
 acak AS (
     SELECT a.sumber, a.id_sumber, b.nik
     FROM (SELECT sumber, id_sumber, row_number() OVER (ORDER BY hash(sumber, id_sumber)) AS i FROM r) a
-    JOIN (SELECT nik, row_number() OVER (ORDER BY hash(nik)) AS i FROM d) b USING (i)
+    JOIN (SELECT nik, row_number() OVER (ORDER BY hash(nik)) AS i FROM d) b
+      ON b.i = 1 + (a.i * 7919) % (SELECT count(*) FROM d)
     WHERE a.i <= $pasangan_acak
 ),
 pasangan AS (

@@ -5,8 +5,10 @@
 -- candidate is taken and:
 --   skor < batas_ragu                       -> tidak_padan (no Dukcapil NIK)
 --   the Dukcapil person is already taken by a better record of the same source:
---     both above batas_terima               -> the same person entered twice: matched, and reported
---                                              as a duplicate of the better record
+--     both above batas_terima, and the second has the person's exact NIK or birth date
+--                                           -> the same person entered twice: matched, and reported
+--                                              as a duplicate of the better record (a relative on
+--                                              the same KK with a similar name has neither)
 --     otherwise                             -> perlu_verifikasi
 --   a second candidate above batas_ragu less than `selisih_bit` bits behind -> perlu_verifikasi
 --   skor >= batas_terima                    -> padan (NIK as given), padan_koreksi (NIK repaired or
@@ -43,7 +45,8 @@ putusan AS (
         d.status_hidup,
         CASE
             WHEN t.skor IS NULL OR t.skor < $batas_ragu THEN 'tidak_padan'
-            WHEN t.urutan_orang > 1 AND NOT (t.skor >= $batas_terima AND t.skor_pertama >= $batas_terima) THEN 'perlu_verifikasi'
+            WHEN t.urutan_orang > 1 AND NOT (t.skor >= $batas_terima AND t.skor_pertama >= $batas_terima
+                                             AND (t.nik_lv = 4 OR t.tgl_lv = 3)) THEN 'perlu_verifikasi'
             WHEN t.bobot_kedua IS NOT NULL AND 1.0 / (1.0 + pow(2.0, -t.bobot_kedua)) >= $batas_ragu
                  AND t.bobot_total - t.bobot_kedua < $selisih_bit THEN 'perlu_verifikasi'
             WHEN t.skor >= $batas_terima AND d.status_hidup = 'MATI' THEN 'meninggal'
