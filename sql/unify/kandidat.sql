@@ -41,7 +41,8 @@ db AS MATERIALIZED (
 ),
 tepat AS MATERIALIZED (
     SELECT r.sumber, r.id_sumber, d.nik,
-           r.tgl_lahir = d.tgl_lahir AND kemiripan_nama(r.nama_baku, d.nama_baku) >= 0.9 AS bersih
+           r.tgl_lahir = d.tgl_lahir
+           AND (r.nama_baku = d.nama_baku OR jaro_winkler_similarity(r.nama_baku, d.nama_baku) >= 0.9) AS bersih
     FROM r JOIN d ON d.nik = r.nik16
 ),
 sisa AS MATERIALIZED (
@@ -64,10 +65,11 @@ blok AS (
 -- occurs by chance, which the model takes as its u-probabilities
 acak AS (
     SELECT a.sumber, a.id_sumber, b.nik
-    FROM (SELECT sumber, id_sumber, row_number() OVER (ORDER BY hash(sumber, id_sumber)) AS i FROM r) a
-    JOIN (SELECT nik, row_number() OVER (ORDER BY hash(nik)) AS i FROM d) b
-      ON b.i = 1 + (a.i * 7919) % (SELECT count(*) FROM d)
-    WHERE a.i <= $pasangan_acak
+    FROM (SELECT sumber, id_sumber, i, 1 + (i * 7919) % nd AS j
+          FROM (SELECT sumber, id_sumber, row_number() OVER (ORDER BY hash(sumber, id_sumber)) AS i FROM r)
+          CROSS JOIN (SELECT count(*) AS nd FROM d)
+          WHERE i <= $pasangan_acak) a
+    JOIN (SELECT nik, row_number() OVER (ORDER BY hash(nik)) AS i FROM d) b ON b.i = a.j
 ),
 pasangan AS (
     SELECT sumber, id_sumber, nik, false AS acak FROM blok

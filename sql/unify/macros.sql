@@ -31,7 +31,7 @@ CREATE OR REPLACE MACRO sama_kecuali_inisial(ta, tb) AS
 -- the longer one (a dropped middle name) or when the names have the same words but for initials
 -- (SRI W = SRI WAHYUNI), 0 when either is missing.
 CREATE OR REPLACE MACRO kemiripan_nama(a, b) AS
-    CASE WHEN a IS NULL OR b IS NULL THEN 0.0 ELSE greatest(
+    CASE WHEN a IS NULL OR b IS NULL THEN 0.0 WHEN a = b THEN 1.0 ELSE greatest(
         jaro_winkler_similarity(a, b),
         jaro_winkler_similarity(array_to_string(list_sort(string_split(a, ' ')), ' '),
                                 array_to_string(list_sort(string_split(b, ' ')), ' ')),
