@@ -94,3 +94,22 @@ def test_injected_name_variants_mostly_standardise_to_the_true_name(con, tiny_wo
     assert share["name_abbreviation"][0] > 0.9  # MOH./ST./ABD. ... expanded
     assert share["name_initial"][0] < 0.1  # "AGUS S." cannot be restored: left to fuzzy matching (issue 4)
     # free spelling variants (YULIANTI/YULIYANTI, ZAINAL/ZAENAL) are also left to fuzzy matching
+
+
+def test_mapping_codes_become_a_macro_that_the_typing_macros_use():
+    from dtsen_pipeline.sources.mapping import code_macro_sql, date_macro_sql, load_mapping, lookups
+
+    peta_kode, peta_tanggal = lookups(load_mapping())
+    c = duckdb.connect()
+    try:
+        c.execute(code_macro_sql(peta_kode))
+        c.execute(date_macro_sql(peta_tanggal))
+        c.execute((SQL_DIR / "standardise" / "nilai.sql").read_text())
+        rows = c.execute("""SELECT jenis_kelamin_baku('dtks', ' LAKI-LAKI '), jenis_kelamin_baku('regsosek', '2'),
+                                   jenis_kelamin_baku('dtks', '2'), jenis_kelamin_baku('survei', 'p'),
+                                   teks_baku('dtks', 'hubungan_keluarga', ' istri '), kode_sumber('dukcapil', 'pekerjaan', 'x'),
+                                   tanggal_sumber('dtks', 'tgl_lahir', '03/07/1985')""").fetchall()
+    finally:
+        c.close()
+    # DTKS's '2' is no code of DTKS: not guessed; a plain 'p' still reads as P
+    assert rows == [("L", "P", None, "P", "ISTRI", None, dt.date(1985, 7, 3))]

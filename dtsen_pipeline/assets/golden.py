@@ -9,10 +9,10 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 
 from ..partitions import quarterly
 from ..privacy import mask_frame
-from ..resources import SQL_DIR, DuckDBStorage
+from ..resources import DuckDBStorage
 from ..sources.variables import plain_projection
 from .comments import apply_comments
-from .unify import GROUP, padan_dukcapil
+from .unify import GROUP, padan_dukcapil, sql_file
 
 
 def previous_quarter(periode: str) -> str:
@@ -21,9 +21,10 @@ def previous_quarter(periode: str) -> str:
     return (dt.date(day.year - 1, month + 12, 1) if month < 1 else dt.date(day.year, month, 1)).isoformat()
 
 
-def _sql(name: str, level: str | None = None, alias: str = "t") -> str:
-    sql = (SQL_DIR / "unify" / f"{name}.sql").read_text(encoding="utf-8")
-    return sql.replace("{{variabel}}", plain_projection(level, alias)) if level else sql
+def _sql(name: str, level: str | None = None) -> str:
+    """The stage's SQL file, with the variables of ``level`` (taken from the row alias t) filled in."""
+    sql = sql_file(name)
+    return sql.replace("{{variabel}}", plain_projection(level, "t")) if level else sql
 
 
 def _write(context: AssetExecutionContext, storage: DuckDBStorage, name: str, sql: str, summary: str, **params) -> dict:

@@ -15,7 +15,7 @@ from dagster import AssetExecutionContext, AssetsDefinition, Failure, Materializ
 from ..partitions import quarterly
 from ..privacy import mask_frame
 from ..resources import SQL_DIR, DuckDBStorage, RawData
-from ..sources.mapping import date_macro_sql, lookups
+from ..sources.mapping import code_macro_sql, date_macro_sql, lookups
 from ..sources.variables import catalogue, typed_projection
 from .comments import apply_comments
 from .ingest import read_asset_name, text_table
@@ -133,6 +133,7 @@ TABLES = (
         (Union("anggota", "anggota", ("survei",),
                ["id_sumber", "nomor_anggota", "hubungan_keluarga", "jenis_kelamin", "umur", "pekerjaan"] + _variables("individu")),),
         variables="individu",
+        alias="m",
     ),
     StgTable(
         "wilayah",
@@ -175,15 +176,15 @@ def render_sql(storage: DuckDBStorage, spec: StgTable) -> str:
     return sql
 
 
-def prepare(raw: RawData, storage: DuckDBStorage):
-    """Install the macros (name standardisation, NIK decoding, value typing, the mapping's date
-    formats) and return the mapping's code table."""
-    for macro in MACROS:
-        storage.run_sql_file(macro)
+def prepare(raw: RawData, storage: DuckDBStorage) -> None:
+    """Install the macros: the mapping's codes (kode_sumber) and date formats (tanggal_sumber)
+    first, then the files that build on them (name standardisation, NIK decoding, value typing)."""
     peta_kode, peta_tanggal = lookups(raw.mapping())
     with storage.connect() as con:
+        con.execute(code_macro_sql(peta_kode))
         con.execute(date_macro_sql(peta_tanggal))
-    return peta_kode
+    for macro in MACROS:
+        storage.run_sql_file(macro)
 
 
 def _build(spec: StgTable) -> AssetsDefinition:
@@ -191,9 +192,8 @@ def _build(spec: StgTable) -> AssetsDefinition:
            deps=[read_asset_name(s) for s in (*spec.sources, "wilayah")] if spec.name != "wilayah" else [read_asset_name("wilayah")])
     def _asset(context: AssetExecutionContext, raw: RawData, storage: DuckDBStorage) -> MaterializeResult:
         periode = context.partition_key
-        peta_kode = prepare(raw, storage)
-        rows = storage.replace_partition_from_sql(spec.table, periode, render_sql(storage, spec), params={"periode": periode},
-                                                  frames={"peta_kode": peta_kode})
+        prepare(raw, storage)
+        rows = storage.replace_partition_from_sql(spec.table, periode, render_sql(storage, spec), params={"periode": periode})
         apply_comments(storage, spec.name)
         context.log.info("%s %s: %d rows", spec.name, periode, rows)
         metadata: dict = {"baris": rows}

@@ -29,7 +29,7 @@ THRESHOLDS = {
 }
 
 
-def _sql(name: str) -> str:
+def sql_file(name: str) -> str:
     return (SQL_DIR / "unify" / f"{name}.sql").read_text(encoding="utf-8")
 
 
@@ -46,7 +46,7 @@ def _sql(name: str) -> str:
 def padan_dukcapil(context: AssetExecutionContext, storage: DuckDBStorage) -> MaterializeResult:
     periode = context.partition_key
     storage.run_sql_file("unify/macros.sql")
-    pairs = storage.replace_partition_from_sql("unify.kandidat", periode, _sql("kandidat"),
+    pairs = storage.replace_partition_from_sql("unify.kandidat", periode, sql_file("kandidat"),
                                                params={"periode": periode, "pasangan_acak": RANDOM_PAIRS, "blok_maks": BLOCK_MAX})
     patterns = storage.query(f"SELECT acak, {', '.join(FEATURES)}, count(*) AS n FROM unify.kandidat WHERE periode = ? GROUP BY ALL",
                              [periode])
@@ -56,7 +56,7 @@ def padan_dukcapil(context: AssetExecutionContext, storage: DuckDBStorage) -> Ma
     fitted = fellegi_sunter.fit(patterns[~patterns["acak"]], FEATURES)
     model = fellegi_sunter.with_chance(fitted, chance, population)
     total = f"({model.score_sql()}) + {model.prior_weight:.6f}"
-    rows = storage.replace_partition_from_sql("main.padan_dukcapil", periode, _sql("padan_dukcapil").replace("{{bobot_total}}", total),
+    rows = storage.replace_partition_from_sql("main.padan_dukcapil", periode, sql_file("padan_dukcapil").replace("{{bobot_total}}", total),
                                               params={"periode": periode, **THRESHOLDS})
     apply_comments(storage, "padan_dukcapil")
     summary = storage.query("""SELECT sumber, status_padan, metode, count(*) AS rekaman FROM main.padan_dukcapil
@@ -94,7 +94,7 @@ def evaluasi_padan(context: AssetExecutionContext, raw: RawData, storage: DuckDB
     periode = context.partition_key
     path = truth_file(raw, periode)
     truth = pd.read_parquet(path, columns=["sumber", "id_sumber", "nik_benar", "jenis_galat", "duplikat_dari"])
-    rows = storage.replace_partition_from_sql("main.evaluasi_padan", periode, _sql("evaluasi_padan"), params={"periode": periode},
+    rows = storage.replace_partition_from_sql("main.evaluasi_padan", periode, sql_file("evaluasi_padan"), params={"periode": periode},
                                               frames={"kebenaran": truth})
     apply_comments(storage, "evaluasi_padan")
     table = storage.query("SELECT * EXCLUDE (periode) FROM main.evaluasi_padan WHERE periode = ? AND sumber = 'semua' ORDER BY jenis_galat",

@@ -1,6 +1,7 @@
 """Checks of stage `standardise`: every read row reaches its standardised table (blocking), and the
 socio-economic variables' values fit their types."""
 
+import pandas as pd
 from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetChecksDefinition, MetadataValue, asset_check
 
 from ..assets.ingest import text_table
@@ -58,7 +59,6 @@ def _values_check(spec: StgTable) -> AssetChecksDefinition:
         bad = [r for r in rows if r["tak_terbaca"] > UNREADABLE_TOLERANCE * max(r["terisi"], 1)]
         metadata = {"nilai_tak_terbaca": int(sum(r["tak_terbaca"] for r in rows))}
         if rows:
-            import pandas as pd
             metadata["rincian"] = MetadataValue.md(pd.DataFrame(rows).to_markdown(index=False))
         return AssetCheckResult(
             passed=not bad, severity=AssetCheckSeverity.WARN, metadata=metadata,

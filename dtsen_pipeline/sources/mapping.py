@@ -69,15 +69,28 @@ def lookups(mapping: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
             pd.DataFrame(dates, columns=["sumber", "berkas", "kolom", "format"]))
 
 
+def _quote(text) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
+
+
 def date_macro_sql(peta_tanggal) -> str:
     """``tanggal_sumber(sumber, kolom, teks)``: a DuckDB macro parsing a source's date text with
     the format its mapping gives (DuckDB needs constant formats, so the rules become one CASE);
     ISO dates otherwise. Returns NULL for text that is not a date."""
-    def quote(text: str) -> str:
-        return "'" + str(text).replace("'", "''") + "'"
-
     cases = "".join(
-        f"\n        WHEN sumber = {quote(r.sumber)} AND kolom = {quote(r.kolom)} THEN try_strptime(teks, {quote(r.format)})"
+        f"\n        WHEN sumber = {_quote(r.sumber)} AND kolom = {_quote(r.kolom)} THEN try_strptime(teks, {_quote(r.format)})"
         for r in peta_tanggal.drop_duplicates(["sumber", "kolom", "format"]).itertuples())
     return ("CREATE OR REPLACE MACRO tanggal_sumber(sumber, kolom, teks) AS CAST(coalesce(CASE"
             + cases + "\n        END, try_strptime(teks, '%Y-%m-%d')) AS DATE);")
+
+
+def code_macro_sql(peta_kode) -> str:
+    """``kode_sumber(sumber, kolom, teks)``: a DuckDB macro giving the canonical value the
+    mapping's `codes` assign to a source value (e.g. DTKS's LAKI-LAKI -> L); NULL when the
+    mapping has no rule for it."""
+    cases = "".join(
+        f"\n        WHEN sumber = {_quote(r.sumber)} AND kolom = {_quote(r.kolom)} AND trim(teks) = {_quote(r.nilai_sumber)}"
+        f" THEN {_quote(r.nilai_baku)}"
+        for r in peta_kode.drop_duplicates(["sumber", "kolom", "nilai_sumber"]).itertuples())
+    return ("CREATE OR REPLACE MACRO kode_sumber(sumber, kolom, teks) AS CASE"
+            + cases + "\n        ELSE CAST(NULL AS VARCHAR) END;")

@@ -10,3 +10,14 @@ CREATE OR REPLACE MACRO ya_tidak(x) AS
 CREATE OR REPLACE MACRO umur_pada(tgl_lahir, pada) AS
     date_diff('year', tgl_lahir, pada)
     - CASE WHEN strftime(pada, '%m%d') < strftime(tgl_lahir, '%m%d') THEN 1 ELSE 0 END;
+
+-- Sex as L or P: the mapping's code for the source (kode_sumber, generated from the mapping's
+-- `codes` before this file), else L or P as written.
+CREATE OR REPLACE MACRO jenis_kelamin_baku(sumber, teks) AS
+    coalesce(kode_sumber(sumber, 'jenis_kelamin', teks),
+             CASE upper(trim(teks)) WHEN 'L' THEN 'L' WHEN 'P' THEN 'P' END);
+
+-- A coded text column (relationship, occupation, life status): the mapping's code for the
+-- source, else the text upper-cased and trimmed.
+CREATE OR REPLACE MACRO teks_baku(sumber, kolom, teks) AS
+    coalesce(kode_sumber(sumber, kolom, teks), nullif(upper(trim(teks)), ''));

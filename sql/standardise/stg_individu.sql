@@ -1,6 +1,6 @@
 -- stg_individu: one row per source person record of the quarter, all four person sources
 -- together, typed and standardised, with NIK decoding and consistency flags. Reads the text
--- tables of stage `sources`; `peta_kode` (codes) and the macro tanggal_sumber (date formats)
+-- tables of stage `sources`; the macros kode_sumber (codes) and tanggal_sumber (date formats)
 -- come from the column mapping. Every read row is kept: doubtful values are flagged, not dropped.
 -- «keluarga», «individu» (the sources' text tables, one column set) and «variabel» (the typed
 -- variables of variables.yaml) are filled in by the asset.
@@ -27,7 +27,7 @@ bersih AS (
         nik_bentuk(m.nik) AS nik_bentuk_baku,
         n.nama_baku,
         tanggal_sumber(m.sumber, 'tgl_lahir', m.tgl_lahir) AS tgl_lahir_baku,
-        coalesce(jk.nilai_baku, CASE upper(trim(m.jenis_kelamin)) WHEN 'L' THEN 'L' WHEN 'P' THEN 'P' END) AS jk_baku,
+        jenis_kelamin_baku(m.sumber, m.jenis_kelamin) AS jk_baku,
         coalesce(m.no_kk, k.no_kk_keluarga) AS no_kk_baku,
         CASE WHEN m.sumber = 'regsosek' THEN d.kode ELSE coalesce(m.kode_desa, k.kode_desa) END AS kode_desa_baku,
         coalesce(m.alamat, k.alamat) AS alamat_baku
@@ -35,7 +35,6 @@ bersih AS (
     LEFT JOIN nama n ON n.nama = m.nama
     LEFT JOIN keluarga k ON k.sumber = m.sumber AND k.id_keluarga_sumber = m.id_keluarga_sumber
     LEFT JOIN desa d ON d.kode_bps = k.kode_desa
-    LEFT JOIN peta_kode jk ON jk.sumber = m.sumber AND jk.kolom = 'jenis_kelamin' AND jk.nilai_sumber = trim(m.jenis_kelamin)
 ),
 -- what a usable NIK encodes, decoded once per row
 dekode AS (
@@ -62,14 +61,14 @@ SELECT
     b.tgl_lahir_baku AS tgl_lahir,
     umur_pada(b.tgl_lahir_baku, CAST($periode AS DATE)) AS umur,
     b.jk_baku AS jenis_kelamin,
-    upper(trim(b.hubungan_keluarga)) AS hubungan_keluarga,
-    upper(trim(b.pekerjaan)) AS pekerjaan,
+    teks_baku(b.sumber, 'hubungan_keluarga', b.hubungan_keluarga) AS hubungan_keluarga,
+    teks_baku(b.sumber, 'pekerjaan', b.pekerjaan) AS pekerjaan,
     b.kode_desa_baku AS kode_desa,
     substr(b.kode_desa_baku, 1, 6) AS kode_kecamatan,
     substr(b.kode_desa_baku, 1, 4) AS kode_kabupaten,
     substr(b.kode_desa_baku, 1, 2) AS kode_provinsi,
     b.alamat_baku AS alamat,
-    upper(trim(b.status_hidup)) AS status_hidup,
+    teks_baku(b.sumber, 'status_hidup', b.status_hidup) AS status_hidup,
     tanggal_sumber(b.sumber, 'tgl_meninggal', b.tgl_meninggal) AS tgl_meninggal,
     -- what the NIK encodes, and whether it agrees with the record
     b.nik_kec AS nik_kode_kecamatan,

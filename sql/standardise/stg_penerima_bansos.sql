@@ -18,9 +18,8 @@ bersih AS (
         nullif(trim(m.no_kk), '') AS no_kk_teks,
         nullif(trim(m.kode_desa), '') AS kode_desa_teks,
         tanggal_sumber(m.sumber, 'tgl_lahir', m.tgl_lahir) AS tgl_lahir_baku,
-        coalesce(jk.nilai_baku, CASE upper(trim(m.jenis_kelamin)) WHEN 'L' THEN 'L' WHEN 'P' THEN 'P' END) AS jk_baku
+        jenis_kelamin_baku(m.sumber, m.jenis_kelamin) AS jk_baku
     FROM mentah m
-    LEFT JOIN peta_kode jk ON jk.sumber = m.sumber AND jk.kolom = 'jenis_kelamin' AND jk.nilai_sumber = trim(m.jenis_kelamin)
 )
 SELECT
     $periode AS periode,

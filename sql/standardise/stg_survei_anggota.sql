@@ -3,23 +3,17 @@
 -- table with one column set, filled in by the asset. Every read row is kept.
 WITH mentah AS (
     {{anggota}}
-),
-bersih AS (
-    SELECT m.*,
-           coalesce(jk.nilai_baku, CASE upper(trim(m.jenis_kelamin)) WHEN 'L' THEN 'L' WHEN 'P' THEN 'P' END) AS jk_baku
-    FROM mentah m
-    LEFT JOIN peta_kode jk ON jk.sumber = m.sumber AND jk.kolom = 'jenis_kelamin' AND jk.nilai_sumber = trim(m.jenis_kelamin)
 )
 SELECT
     $periode AS periode,
-    b.sumber,
-    b.id_sumber,
-    TRY_CAST(b.nomor_anggota AS INTEGER) AS nomor_anggota,
-    b.file,
-    b.baris,
-    upper(trim(b.hubungan_keluarga)) AS hubungan_keluarga,
-    b.jk_baku AS jenis_kelamin,
-    TRY_CAST(round(TRY_CAST(b.umur AS DOUBLE)) AS INTEGER) AS umur,
-    upper(trim(b.pekerjaan)) AS pekerjaan,
+    m.sumber,
+    m.id_sumber,
+    TRY_CAST(m.nomor_anggota AS INTEGER) AS nomor_anggota,
+    m.file,
+    m.baris,
+    teks_baku(m.sumber, 'hubungan_keluarga', m.hubungan_keluarga) AS hubungan_keluarga,
+    jenis_kelamin_baku(m.sumber, m.jenis_kelamin) AS jenis_kelamin,
+    TRY_CAST(round(TRY_CAST(m.umur AS DOUBLE)) AS INTEGER) AS umur,
+    teks_baku(m.sumber, 'pekerjaan', m.pekerjaan) AS pekerjaan,
     {{variabel}}
-FROM bersih b
+FROM mentah m
