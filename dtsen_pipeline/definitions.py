@@ -19,6 +19,7 @@ from .checks.standardise import standardise_checks
 from .checks.unify import unify_checks
 from .partitions import quarterly
 from .resources import DuckDBStorage, RawData
+from .sensors import dtsen_kuartal_lengkap
 from .sources.mapping import load_mapping
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -39,6 +40,7 @@ def build_definitions(data_dir: str | None = None, database: str | None = None, 
                       *build_expectation_checks(assets), *unify_checks],
         jobs=[job],
         schedules=[build_schedule_from_partitioned_job(job, name="dtsen_kuartalan_schedule")],
+        sensors=[dtsen_kuartal_lengkap],
         resources={"raw": raw, "storage": storage},
     )
 
