@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 IDENTITY_COLUMNS = ("nik", "no_kk", "nik_dukcapil", "nik_benar", "nik_kepala", "nik_pengurus")
@@ -38,12 +39,25 @@ def mask_text(text: str) -> str:
     return _DIGITS.sub(lambda m: mask_number(m.group(0)), text)
 
 
+def _mask_embedded(value: object) -> object:
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool) and 10**14 <= abs(int(value)) < 10**16:
+        return mask_number(str(value))  # a NIK or KK held as a number
+    return value
+
+
 def mask_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy safe to show in Dagster: identity numbers and names masked, by column name."""
+    """A copy safe to show in Dagster: identity numbers and names masked by column name, and any
+    15-16 digit number in another column too (e.g. `id_sumber`, which is the NIK for Dukcapil)."""
     out = frame.copy()
     for col in out.columns:
-        if col in IDENTITY_COLUMNS or col.startswith("nik"):
+        if col in IDENTITY_COLUMNS or str(col).startswith("nik"):
             out[col] = out[col].map(mask_number)
-        elif col in NAME_COLUMNS or col.startswith("nama"):
+        elif col in NAME_COLUMNS or str(col).startswith("nama"):
             out[col] = out[col].map(mask_name)
+        elif out[col].dtype == object or pd.api.types.is_string_dtype(out[col]) or pd.api.types.is_integer_dtype(out[col]):
+            masked = out[col].map(_mask_embedded)
+            if not masked.equals(out[col]):
+                out[col] = masked
     return out

@@ -43,12 +43,29 @@ def query_db():
 TINY_QUARTER = "2025-01-01"
 
 
+def dagster_home(path):
+    """A DAGSTER_HOME folder (sqlite run and event storage) without telemetry."""
+    path.mkdir(parents=True, exist_ok=True)
+    (path / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="session")
-def tiny_db(tiny_world, tmp_path_factory):
-    """The tiny world's first quarter run through the whole job once (read-only for the tests)."""
+def tiny_run(tiny_world, tmp_path_factory):
+    """The tiny world's first quarter run through the whole job once, as `dtsen run` does: the
+    DuckDB file and the DAGSTER_HOME that keeps the run's event log (both read-only for the tests)."""
     from dtsen_pipeline.cli import main
 
     world, _ = tiny_world
-    db = tmp_path_factory.mktemp("tinydb") / "dtsen.duckdb"
-    assert main(["run", "--data", str(world), "--db", str(db), "--partition", TINY_QUARTER]) == 0
-    return db
+    base = tmp_path_factory.mktemp("tinydb")
+    db, home = base / "dtsen.duckdb", dagster_home(base / "dagster_home")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DAGSTER_HOME", str(home))
+        assert main(["run", "--data", str(world), "--db", str(db), "--partition", TINY_QUARTER]) == 0
+    return db, home
+
+
+@pytest.fixture(scope="session")
+def tiny_db(tiny_run):
+    """The tiny world's first quarter run through the whole job once (read-only for the tests)."""
+    return tiny_run[0]
