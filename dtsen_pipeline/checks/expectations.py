@@ -18,7 +18,7 @@ import yaml
 from dagster import (AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetChecksDefinition, AssetKey,
                      MetadataValue, asset_check)
 
-from ..privacy import mask_frame, mask_text
+from ..privacy import mask_frame, mask_number, mask_text
 from ..resources import DuckDBStorage
 
 SUITES_FILE = Path(__file__).with_name("suites.yaml")
@@ -62,20 +62,24 @@ def suite_specs(table: dict, sumber: str | None, periode: str) -> list[dict]:
 
 def read_sample(storage: DuckDBStorage, table: dict, name: str, sumber: str | None, periode: str, columns: list[str],
                 rows: int) -> tuple[pd.DataFrame, int]:
-    """The sample to validate (columns the table has; a missing one then fails its expectations)
-    and the number of rows it is drawn from."""
+    """The sample to validate (columns the table has, and the table's `turunan`: columns computed
+    by a SQL expression over the row ``t``, e.g. a count in another table; a column missing from
+    both then fails its expectations) and the number of rows it is drawn from."""
     relation, key = table.get("tabel", f"main.{name}"), table["kunci"]
-    where = "periode = $periode" + (f" AND {table.get('kolom_sumber', 'sumber')} = $sumber" if sumber else "")
+    where = "t.periode = $periode" + (f" AND t.{table.get('kolom_sumber', 'sumber')} = $sumber" if sumber else "")
     params = {"periode": periode, **({"sumber": sumber} if sumber else {})}
+    derived = table.get("turunan") or {}
     with storage.connect() as con:
         present = set(con.execute(f"SELECT * FROM {relation} LIMIT 0").df().columns)
-        wanted = ", ".join(f'"{c}"' for c in dict.fromkeys(columns) if c in present)
-        total = con.execute(f"SELECT count(*) FROM {relation} WHERE {where}", params).fetchone()[0]
+        wanted = ", ".join(f'({derived[c]}) AS "{c}"' if c in derived else f't."{c}"'
+                           for c in dict.fromkeys(columns) if c in present or c in derived)
+        total = con.execute(f"SELECT count(*) FROM {relation} AS t WHERE {where}", params).fetchall()[0][0]
         # every row whose hash is among the `rows` smallest: ties (a duplicated key) come in together
         frame = con.execute(f"""
             WITH batas AS (SELECT max(h) AS h FROM (
-                SELECT hash({key}) AS h FROM {relation} WHERE {where} ORDER BY h LIMIT {int(rows)}))
-            SELECT {wanted} FROM {relation} WHERE {where} AND hash({key}) <= (SELECT h FROM batas)""", params).df()
+                SELECT hash({key}) AS h FROM {relation} AS t WHERE {where} ORDER BY h LIMIT {int(rows)}))
+            SELECT {wanted or 'NULL AS kosong'} FROM {relation} AS t WHERE {where} AND hash({key}) <= (SELECT h FROM batas)""",
+                            params).df()
     return frame, total
 
 
@@ -108,9 +112,16 @@ def _error(res) -> str | None:
     return next((v.get("exception_message") for v in info.values() if isinstance(v, dict) and v.get("raised_exception")), None)
 
 
+# record ids that identify a person beyond NIK and KK: a PBI-JK card number (NOKA), a civil servant's NIP
+_ID_COLUMNS = ("id_sumber", "nip")
+
+
 def _masked_examples(column: str, values: list, n: int = 3) -> str:
     values = [v.date().isoformat() if isinstance(v, pd.Timestamp) else v for v in values]
-    shown = list(dict.fromkeys(map(str, mask_frame(pd.DataFrame({column: values}))[column])))[:n]
+    masked = mask_frame(pd.DataFrame({column: values}))[column]
+    if column in _ID_COLUMNS:
+        masked = masked.map(mask_number)
+    shown = list(dict.fromkeys(map(str, masked)))[:n]
     return mask_text(", ".join(shown))
 
 
@@ -174,13 +185,16 @@ def run_suite(storage: DuckDBStorage, name: str, table: dict, sumber: str | None
     )
 
 
-def _build(name: str, table: dict, sumber: str | None, rows: int) -> AssetChecksDefinition:
+def _build(name: str, table: dict, sumber: str | None, rows: int, keys: set[AssetKey]) -> AssetChecksDefinition:
     stages = _stages(suite_specs(table, sumber, "2025-01-01"))
+    # the assets the derived columns read: the check runs after them
+    needs = [AssetKey(n) for n in table.get("butuh") or [] if AssetKey(n) in keys]
 
     @asset_check(
         asset=name,
         name=f"mutu_{sumber}" if sumber else "mutu",
         blocking=bool(stages),
+        additional_deps=needs or None,
         description=f"great-expectations suite of {name}{' for ' + sumber if sumber else ''} (checks/suites.yaml) on a "
         f"deterministic sample: the {rows:,} rows of the quarter with the smallest hash({table['kunci']}), all rows when "
         f"fewer. Fails with ERROR, stopping downstream assets, when an expectation guarding {', '.join(stages) or 'nothing'} "
@@ -198,6 +212,6 @@ def build_expectation_checks(assets, suites_file: Path = SUITES_FILE) -> list[As
     """A check per (table, source) of suites.yaml whose table is one of ``assets``."""
     keys = {key for a in assets for key in a.keys}
     suites = load_suites(suites_file)
-    return [_build(name, table, sumber, suites["sampel"])
+    return [_build(name, table, sumber, suites["sampel"], keys)
             for name, table in suites["tabel"].items() if AssetKey(name) in keys
             for sumber in table.get("sumber") or [None]]
