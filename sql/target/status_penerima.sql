@@ -1,0 +1,168 @@
+-- status_penerima: exactly one row per row of the quarter's recipient lists (stg_penerima_bansos),
+-- so that every list row is accounted for. Each row is resolved to Dukcapil by its NIK:
+--   ditemukan              the NIK is a living person whose name agrees;
+--   identitas_tidak_cocok  the NIK is a living person with another name (kemiripan_nama below the
+--                          rules' batas_kemiripan_nama): probably somebody else's NIK;
+--   meninggal              the NIK is a person Dukcapil records as dead;
+--   tidak_ditemukan        no Dukcapil person has the NIK (wrong, missing or placeholder NIK).
+-- When the NIK is not found or belongs to somebody else, a living person that is very probably the
+-- one meant is suggested (nik_saran), if exactly one fits: on the row's KK with a similar name
+-- (>= 0.9), or the same standardised name and birth date in the row's regency, or the same
+-- standardised name in the row's village. The person assessed is the NIK's person, else the
+-- suggestion; the family assessed is that person's, else the row's KK (for a dead recipient, also
+-- the KK Dukcapil had). The row's reasons are its own (MENINGGAL, NIK_TIDAK_DITEMUKAN,
+-- IDENTITAS_TIDAK_COCOK, GANDA: the same family or person already on an earlier row of the
+-- programme's list) plus the assessed unit's (target.kelayakan). A row whose list has no programme
+-- in the rules is 'tanpa_aturan' (kept, not assessed).
+WITH aturan_daftar AS (
+    SELECT * FROM aturan WHERE daftar_penerima IS NOT NULL
+),
+daftar AS (
+    SELECT d.*, a.program AS program_aturan, a.satuan
+    FROM main.stg_penerima_bansos d
+    LEFT JOIN aturan_daftar a ON a.daftar_penerima = d.program
+    WHERE d.periode = $periode
+),
+hidup AS (
+    SELECT nik, id_individu, id_keluarga, no_kk, nama_baku, tgl_lahir, kode_kabupaten, kode_desa
+    FROM main.individu WHERE periode = $periode
+),
+mati AS (
+    SELECT nik, arg_max(no_kk, tgl_meninggal) AS no_kk
+    FROM main.stg_individu s
+    WHERE periode = $periode AND sumber = 'dukcapil' AND status_hidup = 'MATI' AND nik_bentuk = 'ok'
+      AND NOT EXISTS (SELECT 1 FROM hidup h WHERE h.nik = s.nik)
+    GROUP BY nik
+),
+kk AS (
+    SELECT no_kk, id_keluarga FROM main.keluarga WHERE periode = $periode
+),
+cocok AS (
+    SELECT d.periode, d.sumber, d.id_sumber, d.program AS program_daftar, d.program_aturan, d.satuan, d.file, d.baris,
+           d.nik, d.nik_bentuk, d.no_kk, d.nama, d.nama_baku, d.tgl_lahir, d.kode_desa AS kode_desa_daftar,
+           d.kode_kabupaten AS kode_kabupaten_daftar,
+           h.id_individu AS id_individu_nik, h.id_keluarga AS id_keluarga_nik,
+           CASE WHEN h.nik IS NOT NULL THEN round(kemiripan_nama(d.nama_baku, h.nama_baku), 3) END AS kemiripan_nama,
+           CASE
+               WHEN h.nik IS NOT NULL AND d.nama_baku IS NOT NULL AND kemiripan_nama(d.nama_baku, h.nama_baku) < $batas_kemiripan_nama
+                   THEN 'identitas_tidak_cocok'
+               WHEN h.nik IS NOT NULL THEN 'ditemukan'
+               WHEN m.nik IS NOT NULL THEN 'meninggal'
+               ELSE 'tidak_ditemukan'
+           END AS status_nik,
+           kk.id_keluarga AS id_keluarga_kk,
+           kkm.id_keluarga AS id_keluarga_kk_mati
+    FROM daftar d
+    LEFT JOIN hidup h ON h.nik = d.nik
+    LEFT JOIN mati m ON m.nik = d.nik
+    LEFT JOIN kk ON kk.no_kk = d.no_kk
+    LEFT JOIN kk kkm ON kkm.no_kk = m.no_kk
+),
+perlu_saran AS (
+    SELECT * FROM cocok WHERE status_nik IN ('tidak_ditemukan', 'identitas_tidak_cocok') AND nama_baku IS NOT NULL
+),
+calon_saran AS (
+    SELECT p.sumber, p.file, p.baris, h.nik, h.id_individu, h.id_keluarga
+    FROM perlu_saran p JOIN hidup h ON h.no_kk = p.no_kk
+    WHERE kemiripan_nama(p.nama_baku, h.nama_baku) >= 0.9
+    UNION
+    SELECT p.sumber, p.file, p.baris, h.nik, h.id_individu, h.id_keluarga
+    FROM perlu_saran p JOIN hidup h
+      ON h.nama_baku = p.nama_baku AND h.tgl_lahir = p.tgl_lahir
+     AND h.kode_kabupaten = coalesce(substr(p.kode_desa_daftar, 1, 4), p.kode_kabupaten_daftar)
+    UNION
+    SELECT p.sumber, p.file, p.baris, h.nik, h.id_individu, h.id_keluarga
+    FROM perlu_saran p JOIN hidup h ON h.nama_baku = p.nama_baku AND h.kode_desa = p.kode_desa_daftar
+),
+saran AS (
+    SELECT sumber, file, baris, any_value(nik) AS nik_saran, any_value(id_individu) AS id_individu_saran,
+           any_value(id_keluarga) AS id_keluarga_saran
+    FROM calon_saran c
+    WHERE NOT EXISTS (SELECT 1 FROM cocok x WHERE x.sumber = c.sumber AND x.file = c.file AND x.baris = c.baris AND x.id_individu_nik = c.id_individu)
+    GROUP BY ALL HAVING count(*) = 1
+),
+nilai AS (
+    SELECT c.*, s.nik_saran,
+           CASE WHEN c.status_nik = 'ditemukan' THEN c.id_individu_nik
+                ELSE coalesce(s.id_individu_saran, c.id_individu_nik) END AS id_individu,
+           CASE WHEN c.status_nik = 'ditemukan' THEN c.id_keluarga_nik
+                ELSE coalesce(s.id_keluarga_saran, c.id_keluarga_nik, c.id_keluarga_kk, c.id_keluarga_kk_mati) END AS id_keluarga,
+           CASE WHEN c.status_nik = 'ditemukan' THEN 'nik'
+                WHEN s.nik_saran IS NOT NULL THEN 'nik_saran'
+                WHEN c.id_keluarga_nik IS NOT NULL THEN 'nik'
+                WHEN c.id_keluarga_kk IS NOT NULL THEN 'no_kk'
+                WHEN c.id_keluarga_kk_mati IS NOT NULL THEN 'no_kk_dukcapil'
+                ELSE 'tidak_ada' END AS cara_padan
+    FROM cocok c LEFT JOIN saran s USING (sumber, file, baris)
+),
+unit AS (
+    SELECT n.*,
+           CASE WHEN n.satuan = 'keluarga' THEN n.id_keluarga ELSE n.id_individu END AS id_unit
+    FROM nilai n
+),
+berganda AS (
+    SELECT u.*,
+           CASE WHEN coalesce(id_unit, CASE WHEN nik_bentuk = 'ok' THEN 'nik:' || nik END) IS NOT NULL
+                     AND row_number() OVER (PARTITION BY program_daftar, coalesce(id_unit, CASE WHEN nik_bentuk = 'ok' THEN 'nik:' || nik END,
+                                                                                  'baris:' || sumber || ':' || file || ':' || baris)
+                                            ORDER BY (status_nik = 'ditemukan') DESC, file, baris, id_sumber) > 1
+                THEN true ELSE false END AS ganda
+    FROM unit u
+),
+dinilai AS (
+    SELECT b.*, k.desil, k.desil_lalu, k.kriteria, k.alasan AS alasan_unit,
+           f.kode_provinsi, f.kode_kabupaten, f.kode_kecamatan, f.kode_desa, f.desil_nasional
+    FROM berganda b
+    LEFT JOIN target.kelayakan k ON k.periode = $periode AND k.program = b.program_aturan
+         AND k.id_keluarga = b.id_keluarga AND k.id_individu IS NOT DISTINCT FROM (CASE WHEN b.satuan = 'individu' THEN b.id_individu END)
+    LEFT JOIN target.syarat_keluarga f ON f.periode = $periode AND f.id_keluarga = b.id_keluarga
+),
+beralasan AS (
+    SELECT d.*,
+           list_distinct(list_concat(list_filter([
+               CASE WHEN status_nik = 'meninggal' THEN 'MENINGGAL' END,
+               CASE WHEN status_nik = 'tidak_ditemukan' THEN 'NIK_TIDAK_DITEMUKAN' END,
+               CASE WHEN status_nik = 'identitas_tidak_cocok' THEN 'IDENTITAS_TIDAK_COCOK' END,
+               CASE WHEN ganda THEN 'GANDA' END
+           ], lambda x: x IS NOT NULL), coalesce(alasan_unit, CAST([] AS VARCHAR[])))) AS kode_alasan
+    FROM dinilai d
+),
+prioritas AS (
+    SELECT b.sumber, b.file, b.baris, min(a.prioritas) AS prioritas,
+           list(b.kode ORDER BY a.prioritas, b.kode) AS alasan
+    FROM (SELECT sumber, file, baris, unnest(kode_alasan) AS kode FROM beralasan) b
+    JOIN alasan a ON a.kode = b.kode
+    GROUP BY ALL
+)
+SELECT
+    $periode AS periode,
+    coalesce(b.program_aturan, b.program_daftar) AS program,
+    b.sumber,
+    b.id_sumber,
+    b.file,
+    b.baris,
+    b.nik,
+    b.nik_bentuk,
+    b.no_kk,
+    b.nama,
+    b.status_nik,
+    b.kemiripan_nama,
+    b.nik_saran,
+    b.cara_padan,
+    b.id_individu,
+    b.id_keluarga,
+    coalesce(b.kode_provinsi, substr(coalesce(b.kode_desa_daftar, b.kode_kabupaten_daftar), 1, 2)) AS kode_provinsi,
+    coalesce(b.kode_kabupaten, substr(coalesce(b.kode_desa_daftar, b.kode_kabupaten_daftar), 1, 4)) AS kode_kabupaten,
+    coalesce(b.kode_kecamatan, substr(b.kode_desa_daftar, 1, 6)) AS kode_kecamatan,
+    coalesce(b.kode_desa, b.kode_desa_daftar) AS kode_desa,
+    b.desil_nasional,
+    b.desil,
+    b.desil_lalu,
+    coalesce(b.kriteria, CAST([] AS VARCHAR[])) AS kriteria,
+    coalesce(p.alasan, CAST([] AS VARCHAR[])) AS alasan,
+    p.prioritas,
+    CASE WHEN b.program_aturan IS NULL THEN 'tanpa_aturan'
+         WHEN p.alasan IS NULL THEN 'layak'
+         ELSE 'kandidat_inclusion_error' END AS status
+FROM beralasan b
+LEFT JOIN prioritas p USING (sumber, file, baris)
