@@ -11,11 +11,13 @@ from .assets.ingest import build_read_assets
 from .assets.sources import build_raw_assets
 from .assets.standardise import standardise_assets
 from .assets.golden import golden_assets
+from .assets.rank import rank_assets
 from .assets.unify import evaluasi_padan, padan_dukcapil
 from .checks.expectations import build_expectation_checks
 from .checks.ingest import build_read_checks
 from .checks.sources import build_raw_checks
 from .checks.standardise import standardise_checks
+from .checks.rank import rank_checks
 from .checks.unify import unify_checks
 from .partitions import quarterly
 from .resources import DuckDBStorage, RawData
@@ -29,7 +31,7 @@ def build_definitions(data_dir: str | None = None, database: str | None = None, 
     raw = RawData(**{k: v for k, v in (("data_dir", data_dir), ("mapping_file", mapping_file)) if v})
     storage = DuckDBStorage(**({"database": database} if database else {}))
     mapping = load_mapping(raw.mapping_file)
-    assets = [*build_raw_assets(mapping), *build_read_assets(mapping), *standardise_assets, padan_dukcapil, *golden_assets]
+    assets = [*build_raw_assets(mapping), *build_read_assets(mapping), *standardise_assets, padan_dukcapil, *golden_assets, *rank_assets]
     evaluation = [evaluasi_padan] if (Path(raw.data_dir) / "truth").is_dir() else []  # synthetic worlds only
     # DuckDB has one writer per file: the job runs its steps in one process, one at a time.
     job = define_asset_job("dtsen_kuartalan", selection="*", partitions_def=quarterly, executor_def=in_process_executor,
@@ -37,7 +39,7 @@ def build_definitions(data_dir: str | None = None, database: str | None = None, 
     return Definitions(
         assets=[*assets, *evaluation],
         asset_checks=[*build_raw_checks(mapping), *build_read_checks(mapping), *standardise_checks,
-                      *build_expectation_checks(assets), *unify_checks],
+                      *build_expectation_checks(assets), *unify_checks, *rank_checks],
         jobs=[job],
         schedules=[build_schedule_from_partitioned_job(job, name="dtsen_kuartalan_schedule")],
         sensors=[dtsen_kuartal_lengkap],

@@ -69,3 +69,21 @@ def tiny_run(tiny_world, tmp_path_factory):
 def tiny_db(tiny_run):
     """The tiny world's first quarter run through the whole job once (read-only for the tests)."""
     return tiny_run[0]
+
+
+@pytest.fixture(scope="session")
+def tiny_db_two_quarters(tiny_db, tiny_world, tmp_path_factory):
+    """A copy of `tiny_db` (first quarter, with its PMT models) with the second quarter run on top
+    (read-only for the tests): for what compares quarters (stable ids, desil transitions)."""
+    import shutil
+
+    from dtsen_pipeline.cli import main
+
+    world, _ = tiny_world
+    folder = tmp_path_factory.mktemp("tinydb2")
+    db = folder / "dtsen.duckdb"
+    shutil.copy(tiny_db, db)
+    if (tiny_db.parent / "model").is_dir():
+        shutil.copytree(tiny_db.parent / "model", folder / "model")
+    assert main(["run", "--data", str(world), "--db", str(db), "--partition", "2025-04-01"]) == 0
+    return db

@@ -5,16 +5,11 @@ import duckdb
 import pytest
 
 from dtsen_pipeline.assets.golden import previous_quarter
-from dtsen_pipeline.cli import main
 
 
 @pytest.fixture(scope="module")
-def con(tiny_world, tmp_path_factory):
-    world, _ = tiny_world
-    db = tmp_path_factory.mktemp("golden") / "dtsen.duckdb"
-    assert main(["run", "--data", str(world), "--db", str(db), "--partition", "2025-01-01"]) == 0
-    assert main(["run", "--data", str(world), "--db", str(db), "--partition", "2025-04-01"]) == 0
-    c = duckdb.connect(str(db), read_only=True)
+def con(tiny_db_two_quarters):
+    c = duckdb.connect(str(tiny_db_two_quarters), read_only=True)
     yield c
     c.close()
 
