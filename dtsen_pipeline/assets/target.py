@@ -110,8 +110,8 @@ def rules_family_columns() -> set[str]:
     return {"jumlah_anggota", *catalogue()["keluarga"]}
 
 
-@asset(group_name=GROUP, partitions_def=quarterly, deps=[aturan_program, "stg_penerima_bansos", "stg_daftar_negatif", "individu", "keluarga",
-                                                       "peringkat"],
+@asset(group_name=GROUP, partitions_def=quarterly, deps=[aturan_program, "stg_penerima_bansos", "stg_daftar_negatif", "stg_individu", "individu",
+                                                       "keluarga", "peringkat"],
        kinds={"duckdb"},
        description="Exactly one row per row of the quarter's recipient lists (PKH, Sembako, PBI-JK): the NIK resolved to Dukcapil "
                    "(ditemukan, identitas_tidak_cocok, meninggal, tidak_ditemukan; a suggested NIK when one person fits), the family "

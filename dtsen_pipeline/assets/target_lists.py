@@ -173,27 +173,12 @@ def _write_book(path: Path, sheets: list[tuple[str, pd.DataFrame]]) -> int:
     return path.stat().st_size
 
 
-@asset(group_name=GROUP, partitions_def=quarterly, deps=[kandidat_inclusion_error, kandidat_exclusion_error, verifikasi_pbi_jk, "wilayah"],
-       kinds={"duckdb", "excel"},
-       description="One .xlsx per village (desa/kalurahan) under <data>/keluaran/<quarter>/ for the village meeting: recipients to "
-                   "check with reasons and what to verify, eligible families and people not receiving (poorest first) and PBI-JK "
-                   "newborns, a summary and the meaning of every reason; the table lists the files and their rows.")
-def daftar_desa(context: AssetExecutionContext, storage: DuckDBStorage, raw: RawData, aturan: ProgramRules) -> MaterializeResult:
-    periode = context.partition_key
-    rules = aturan.load()
-    frames = rule_frames(rules)
-    started = time.perf_counter()
-    with storage.connect(read_only=False) as con:
-        for name, table in frames.items():
-            con.register(name, table)
-        inclusion = con.execute(INCLUSION_SQL, {"periode": periode}).df()
-        exclusion = con.execute(EXCLUSION_SQL, {"periode": periode}).df()
-        villages = con.execute(VILLAGES_SQL, {"periode": periode}).df()
-        listed = con.execute(LIST_COUNTS_SQL, {"periode": periode}).df()
-        reasons = con.execute("SELECT kode, prioritas, teks, verifikasi FROM alasan ORDER BY prioritas, kode").df()
-    queried = time.perf_counter() - started
-    programs = [p["nama"] for p in rules.programs.values()]
-
+def write_books(out_root: Path, periode: str, programs: list[str], inclusion: pd.DataFrame, exclusion: pd.DataFrame,
+                villages: pd.DataFrame, listed: pd.DataFrame, reasons: pd.DataFrame, workers: int = 2) -> list[dict]:
+    """Write the quarter's workbooks into ``out_root/<periode>/`` (rebuilt whole) and return one
+    row per file. ``inclusion``/``exclusion`` are the sheets' rows sorted by kode_desa (with
+    kode_kabupaten), ``villages`` the villages that get a workbook, ``listed`` the list rows per
+    village and programme, ``reasons`` the reason codes' texts."""
     # every candidate goes to a village file; without a village, to its regency's (or the no-region) file
     known = set(villages["kode_desa"])
     for frame in (inclusion, exclusion):
@@ -211,7 +196,6 @@ def daftar_desa(context: AssetExecutionContext, storage: DuckDBStorage, raw: Raw
                       "nama_provinsi": None}
     by_inclusion, by_exclusion, by_listed = _split(inclusion, "kode_desa"), _split(exclusion, "kode_desa"), _split(listed, "kode_desa")
 
-    out_root = Path(raw.data_dir) / "keluaran"
     final = out_root / periode
     staging = out_root / f".{periode}.baru"
     shutil.rmtree(staging, ignore_errors=True)
@@ -234,7 +218,7 @@ def daftar_desa(context: AssetExecutionContext, storage: DuckDBStorage, raw: Raw
                 "kode_kabupaten": village.get("kode_kabupaten"), "berkas": f"keluaran/{periode}/{name}",
                 "baris_perlu_dicek": len(inc), "baris_calon_penerima": len(exc), "ukuran_byte": size}
 
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    with ThreadPoolExecutor(max_workers=workers) as pool:
         written = list(pool.map(one, sorted(books)))
     # swap the quarter's folder whole: a re-run never leaves files of an earlier run behind
     old = out_root / f".{periode}.lama"
@@ -243,6 +227,33 @@ def daftar_desa(context: AssetExecutionContext, storage: DuckDBStorage, raw: Raw
         final.rename(old)
     staging.rename(final)
     shutil.rmtree(old, ignore_errors=True)
+
+    return written
+
+
+@asset(group_name=GROUP, partitions_def=quarterly, deps=[kandidat_inclusion_error, kandidat_exclusion_error, verifikasi_pbi_jk, "wilayah"],
+       kinds={"duckdb", "excel"},
+       description="One .xlsx per village (desa/kalurahan) under <data>/keluaran/<quarter>/ for the village meeting: recipients to "
+                   "check with reasons and what to verify, eligible families and people not receiving (poorest first) and PBI-JK "
+                   "newborns, a summary and the meaning of every reason; the table lists the files and their rows.")
+def daftar_desa(context: AssetExecutionContext, storage: DuckDBStorage, raw: RawData, aturan: ProgramRules) -> MaterializeResult:
+    periode = context.partition_key
+    rules = aturan.load()
+    frames = rule_frames(rules)
+    started = time.perf_counter()
+    with storage.connect(read_only=False) as con:
+        for name, table in frames.items():
+            con.register(name, table)
+        inclusion = con.execute(INCLUSION_SQL, {"periode": periode}).df()
+        exclusion = con.execute(EXCLUSION_SQL, {"periode": periode}).df()
+        villages = con.execute(VILLAGES_SQL, {"periode": periode}).df()
+        listed = con.execute(LIST_COUNTS_SQL, {"periode": periode}).df()
+        reasons = con.execute("SELECT kode, prioritas, teks, verifikasi FROM alasan ORDER BY prioritas, kode").df()
+    queried = time.perf_counter() - started
+    programs = [p["nama"] for p in rules.programs.values()]
+
+    final = Path(raw.data_dir) / "keluaran" / periode
+    written = write_books(final.parent, periode, programs, inclusion, exclusion, villages, listed, reasons)
     elapsed = time.perf_counter() - started
 
     table = pd.DataFrame(written, columns=["kode_desa", "nama_desa", "kode_kecamatan", "kode_kabupaten", "berkas", "baris_perlu_dicek",

@@ -4,8 +4,10 @@
 --   inclusion: a list row is truly an inclusion error when its person is not in Dukcapil, is
 --     dead, is ASN/TNI/Polri, or their family's true national decile is outside the programme's
 --     range. kandidat = rows in kandidat_inclusion_error; benar = of those, true errors;
---     kesalahan_sebenarnya = true errors on the list. One row for all reasons ('semua') and one per
---     reason (benar and presisi of the candidates with that reason).
+--     kesalahan_sebenarnya = true errors on the list. One row for all reasons ('semua'), one for the
+--     candidates with a reason the truth can judge ('kelayakan': decile, graduation, death, ASN; the
+--     others, e.g. a mistyped NIK or a double row, call for verification and are false alarms to
+--     the truth whenever the person is eligible) and one per reason.
 --   exclusion: a family (individual programmes: a person) is truly an exclusion error when its true
 --     national decile is in range, it meets the programme's criteria (as the data records them)
 --     and the truth has nobody of it on the list.
@@ -23,6 +25,14 @@ inklusi_semua AS (
     SELECT program, 'inclusion' AS jenis, 'semua' AS alasan,
            count(*) FILTER (status = 'kandidat_inclusion_error') AS kandidat,
            count(*) FILTER (status = 'kandidat_inclusion_error' AND salah) AS benar,
+           count(*) FILTER (salah) AS kesalahan_sebenarnya
+    FROM pen GROUP BY ALL
+),
+-- the candidates with a reason the truth can judge (decile, graduation, death, ASN/TNI/Polri)
+inklusi_kelayakan AS (
+    SELECT program, 'inclusion' AS jenis, 'kelayakan' AS alasan,
+           count(*) FILTER (list_has_any(alasan, ['DESIL_DI_LUAR_RENTANG', 'GRADUASI', 'MENINGGAL', 'ASN_TNI_POLRI'])) AS kandidat,
+           count(*) FILTER (list_has_any(alasan, ['DESIL_DI_LUAR_RENTANG', 'GRADUASI', 'MENINGGAL', 'ASN_TNI_POLRI']) AND salah) AS benar,
            count(*) FILTER (salah) AS kesalahan_sebenarnya
     FROM pen GROUP BY ALL
 ),
@@ -80,7 +90,8 @@ eksklusi AS (
     FROM aturan_eval a
 ),
 semua AS (
-    SELECT * FROM inklusi_semua UNION ALL SELECT * FROM inklusi_alasan UNION ALL SELECT * FROM eksklusi
+    SELECT * FROM inklusi_semua UNION ALL SELECT * FROM inklusi_kelayakan UNION ALL SELECT * FROM inklusi_alasan
+    UNION ALL SELECT * FROM eksklusi
 )
 SELECT $periode AS periode, program, jenis, alasan,
        CAST(kandidat AS BIGINT) AS kandidat, CAST(benar AS BIGINT) AS benar, CAST(kandidat - benar AS BIGINT) AS alarm_palsu,

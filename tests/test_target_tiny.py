@@ -1,0 +1,75 @@
+"""Stage `target` in the whole job on the tiny world: every recipient-list row accounted for, the
+village workbooks on disk with their villages' rows, graduation seen across quarters, and the
+candidate lists doing better than chance against the truth."""
+
+import duckdb
+import openpyxl
+import pytest
+
+from conftest import TINY_QUARTER
+
+
+@pytest.fixture(scope="module")
+def con(tiny_db_two_quarters):
+    c = duckdb.connect(str(tiny_db_two_quarters), read_only=True)
+    yield c
+    c.close()
+
+
+def one(con, sql):
+    return con.execute(sql).fetchall()[0]
+
+
+def test_every_recipient_list_row_is_accounted_for(con):
+    for q in (TINY_QUARTER, "2025-04-01"):
+        per_list = con.execute(f"""
+            SELECT d.sumber, d.n, s.n, s.beralasan, s.dengan_status
+            FROM (SELECT sumber, count(*) AS n FROM stg_penerima_bansos WHERE periode = '{q}' GROUP BY 1) d
+            LEFT JOIN (SELECT sumber, count(*) AS n, count(*) FILTER (len(alasan) > 0) AS beralasan,
+                              count(*) FILTER (status IN ('layak', 'kandidat_inclusion_error')) AS dengan_status
+                       FROM status_penerima WHERE periode = '{q}' GROUP BY 1) s USING (sumber)""").fetchall()
+        assert len(per_list) == 3
+        for sumber, listed, rows, with_reason, assessed in per_list:
+            assert rows == listed == assessed, sumber
+            assert 0 < with_reason < rows, sumber
+        assert one(con, f"SELECT count(*) FROM kandidat_inclusion_error WHERE periode = '{q}'") == \
+            one(con, f"SELECT count(*) FROM status_penerima WHERE periode = '{q}' AND status = 'kandidat_inclusion_error'")
+
+
+def test_graduation_needs_a_previous_quarter(con):
+    assert one(con, f"SELECT count(*) FROM status_penerima WHERE periode = '{TINY_QUARTER}' AND list_contains(alasan, 'GRADUASI')") == (0,)
+    assert one(con, "SELECT count(*) FROM status_penerima WHERE periode = '2025-04-01' AND list_contains(alasan, 'GRADUASI')")[0] > 0
+
+
+def test_village_workbooks_hold_every_candidate(con, tiny_world):
+    world, _ = tiny_world
+    villages = one(con, f"SELECT count(DISTINCT kode_desa) FROM keluarga WHERE periode = '{TINY_QUARTER}'")[0]
+    files = con.execute(f"""SELECT kode_desa, berkas, baris_perlu_dicek FROM daftar_desa WHERE periode = '{TINY_QUARTER}'
+                            ORDER BY baris_perlu_dicek DESC""").fetchall()
+    assert villages <= len(files) and all((world / f).is_file() for _, f, _ in files)
+    assert sum(n for *_, n in files) == one(con, f"SELECT count(*) FROM kandidat_inclusion_error WHERE periode = '{TINY_QUARTER}'")[0]
+    kode, path, n = files[0]
+    book = openpyxl.load_workbook(world / path, read_only=True)
+    try:
+        assert book.sheetnames == ["Ringkasan", "Penerima perlu dicek", "Calon penerima", "Keterangan"]
+        header, *body = list(book["Penerima perlu dicek"].iter_rows(values_only=True))
+    finally:
+        book.close()
+    assert len(body) == n > 0
+    listed = {r[0] for r in con.execute(f"""SELECT nik FROM kandidat_inclusion_error WHERE periode = '{TINY_QUARTER}'
+                                            AND kode_desa = '{kode}' AND nik IS NOT NULL""").fetchall()}
+    niks = {r[header.index("NIK di daftar")] for r in body} - {None}
+    assert niks == listed and all(isinstance(v, str) and len(v) == 16 for v in niks)  # NIKs stay text, all 16 digits
+
+
+def test_candidates_beat_chance_against_the_truth(con):
+    for q in (TINY_QUARTER, "2025-04-01"):
+        rows = {(p, j, a): (k, b, s) for p, j, a, k, b, s in con.execute(
+            f"SELECT program, jenis, alasan, kandidat, benar, kesalahan_sebenarnya FROM evaluasi_sasaran WHERE periode = '{q}'").fetchall()}
+        for program in ("pkh", "sembako", "pbi_jk"):
+            listed = one(con, f"SELECT count(*) FROM status_penerima WHERE periode = '{q}' AND program = '{program}'")[0]
+            kandidat, benar, errors = rows[(program, "inclusion", "DESIL_DI_LUAR_RENTANG")]
+            # out-of-range candidates are truly in error far more often than a recipient picked at random
+            assert benar / kandidat > 2 * errors / listed, (q, program, benar, kandidat, errors, listed)
+            kandidat, benar, errors = rows[(program, "exclusion", "semua")]
+            assert 0 < benar <= kandidat and benar / kandidat > 0.5, (q, program, benar, kandidat)
