@@ -6,9 +6,11 @@ from pathlib import Path
 
 from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, MetadataValue, asset_check
 
-from ..assets.target import kandidat_exclusion_error, kandidat_inclusion_error, kuota_program, rekap_pbi_jk, status_penerima
+from ..assets.target import (aturan_program, kandidat_exclusion_error, kandidat_inclusion_error, kuota_program, rekap_pbi_jk, status_penerima,
+                             verifikasi_pbi_jk)
 from ..assets.target_lists import daftar_desa
 from ..resources import DuckDBStorage, RawData
+from ..target.rules import PBI_REASONS
 
 
 def _md(frame) -> MetadataValue:
@@ -134,4 +136,39 @@ def daftar_desa_lengkap(context: AssetCheckExecutionContext, storage: DuckDBStor
         "kandidat_exclusion_dan_bayi": int(exc)})
 
 
-target_checks = [status_penerima_lengkap, inclusion_alasan_lengkap, exclusion_layak, kuota_total, rekap_konsisten, daftar_desa_lengkap]
+@asset_check(asset=aturan_program, name="daftar_punya_aturan", blocking=False,
+             description="Every recipient list of the quarter has a programme in the rules (else its rows are kept as tanpa_aturan, "
+                         "not assessed), and every programme's list (daftar_penerima) is among the quarter's lists.")
+def daftar_punya_aturan(context: AssetCheckExecutionContext, storage: DuckDBStorage) -> AssetCheckResult:
+    frame = storage.query("""
+        WITH d AS (SELECT program AS daftar, count(*) AS baris FROM main.stg_penerima_bansos WHERE periode = $1 GROUP BY 1),
+             a AS (SELECT program, daftar_penerima AS daftar FROM main.aturan_program WHERE periode = $1 AND daftar_penerima IS NOT NULL)
+        SELECT coalesce(d.daftar, a.daftar) AS daftar, a.program, coalesce(d.baris, 0) AS baris
+        FROM d FULL JOIN a USING (daftar) ORDER BY 1""", [context.partition_key])
+    bad = frame[frame["program"].isna() | (frame["baris"] == 0)]
+    return AssetCheckResult(passed=bad.empty, severity=AssetCheckSeverity.WARN,
+                            description=None if bad.empty else "a recipient list without a programme in the rules, or a programme "
+                                                               "whose list is missing this quarter (see rincian)",
+                            metadata={"rincian": _md(frame)})
+
+
+@asset_check(asset=verifikasi_pbi_jk, name="satu_alasan_keputusan", blocking=True,
+             description="Every PBI-JK deactivation candidate has exactly one of the five decree reasons, every NIK to correct has "
+                         "its suggested NIK, no list row is proposed twice, and no newborn to add is already on the list.")
+def satu_alasan_keputusan(context: AssetCheckExecutionContext, storage: DuckDBStorage) -> AssetCheckResult:
+    [(bad_reason, no_suggestion, twice, listed_babies)] = storage.query("""
+        WITH v AS (SELECT * FROM main.verifikasi_pbi_jk WHERE periode = $1)
+        SELECT (SELECT count(*) FROM v WHERE jenis = 'nonaktifkan' AND (alasan_nonaktif IS NULL OR NOT list_contains($2, alasan_nonaktif))),
+               (SELECT count(*) FROM v WHERE jenis = 'perbaiki_nik' AND nik_saran IS NULL),
+               (SELECT count(*) - count(DISTINCT (sumber, file, baris)) FROM v WHERE jenis <> 'tambahkan_bayi'),
+               (SELECT count(*) FROM v WHERE jenis = 'tambahkan_bayi' AND id_individu IN (
+                    SELECT id_individu FROM main.status_penerima WHERE periode = $1 AND program = 'pbi_jk' AND id_individu IS NOT NULL))""",
+                                                                        [context.partition_key, list(PBI_REASONS)]).itertuples(index=False)
+    passed = bad_reason == 0 and no_suggestion == 0 and twice == 0 and listed_babies == 0
+    return AssetCheckResult(passed=bool(passed), severity=AssetCheckSeverity.ERROR, metadata={
+        "tanpa_alasan_keputusan": int(bad_reason), "perbaiki_tanpa_saran": int(no_suggestion), "baris_ganda": int(twice),
+        "bayi_sudah_terdaftar": int(listed_babies)})
+
+
+target_checks = [daftar_punya_aturan, status_penerima_lengkap, inclusion_alasan_lengkap, exclusion_layak, satu_alasan_keputusan, kuota_total,
+                 rekap_konsisten, daftar_desa_lengkap]
