@@ -83,10 +83,16 @@ def _run(args) -> int:
             print(f"dtsen run: no folder {raw.quarter_dir(key)}", file=sys.stderr)
             return 2
         try:
+            with defs.resources["storage"].connect():  # held by another process: one clear message, no run
+                pass
             result = job.execute_in_process(partition_key=key, instance=instance, raise_on_error=False,
                                             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}})
         except StorageLockedError as exc:
             print(f"dtsen run: {exc}", file=sys.stderr)
+            return 3
+        locked = _locked_error(result)
+        if locked:  # taken by another process during the run
+            print(f"dtsen run: {key}: {locked}", file=sys.stderr)
             return 3
         checks = [e.event_specific_data for e in result.all_events
                   if e.event_type_value == "ASSET_CHECK_EVALUATION"]
@@ -99,6 +105,19 @@ def _run(args) -> int:
             failed.append(key)
     _print_summary(defs, quarters)
     return 1 if failed else 0
+
+
+def _locked_error(result) -> str | None:
+    """The message of a step that failed because the database file was held by another process."""
+    for event in result.all_events:
+        if event.event_type_value != "STEP_FAILURE":
+            continue
+        error = event.event_specific_data.error
+        while error is not None:
+            if error.cls_name == "StorageLockedError":
+                return error.message.split(": ", 1)[-1].strip()
+            error = error.cause or error.context
+    return None
 
 
 def _print_summary(defs, quarters: list[str]) -> None:

@@ -24,6 +24,7 @@ from .checks.target import target_checks
 from .checks.rank import rank_checks
 from .checks.unify import unify_checks
 from .partitions import quarterly
+from .progress import step_done, step_failed
 from .resources import DuckDBStorage, RawData
 from .sensors import dtsen_kuartal_lengkap
 from .sources.mapping import load_mapping
@@ -40,6 +41,7 @@ def build_definitions(data_dir: str | None = None, database: str | None = None, 
     evaluation = [evaluasi_padan, evaluasi_sasaran] if (Path(raw.data_dir) / "truth").is_dir() else []  # synthetic worlds only
     # DuckDB has one writer per file: the job runs its steps in one process, one at a time.
     job = define_asset_job("dtsen_kuartalan", selection="*", partitions_def=quarterly, executor_def=in_process_executor,
+                           hooks={step_done, step_failed},  # "step N/M done" after each step
                            description="Every asset of one quarter, from raw files to published tables.")
     return Definitions(
         assets=[*assets, *evaluation],

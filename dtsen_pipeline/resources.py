@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -40,9 +41,10 @@ class DuckDBStorage(ConfigurableResource):
                                  config={"memory_limit": self.memory_limit, "preserve_insertion_order": False})
         except duckdb.IOException as exc:
             if "lock" in str(exc).lower():
+                holder = re.search(r"\(PID (\d+)\)", str(exc))
                 raise StorageLockedError(
-                    f"{self.database} is open in another process (a DuckDB CLI, notebook or BI tool?). "
-                    "DuckDB allows one writer per file: close it and run again."
+                    f"{self.database} is open in another process ({f'PID {holder.group(1)}: ' if holder else ''}"
+                    "a DuckDB CLI, notebook or BI tool?). DuckDB allows one writer per file: close it and run again."
                 ) from exc
             raise
         try:

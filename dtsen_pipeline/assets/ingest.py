@@ -6,6 +6,8 @@ standardise stage. A file that cannot be read at all fails the asset with a mess
 file and the column and saying what to do.
 """
 
+import time
+
 import pandas as pd
 import pyarrow as pa
 from dagster import AssetExecutionContext, AssetsDefinition, Failure, MaterializeResult, MetadataValue, asset
@@ -61,10 +63,14 @@ def _build(source: str, entry: dict) -> AssetsDefinition:
             tables, read, notes = [], 0, []
             for path in sorted(quarter.glob(spec["pattern"])):
                 rel = str(path.relative_to(quarter))
+                started = time.monotonic()
+                context.log.info("%s/%s: reading %s (%.1f MB)", source, name, rel, path.stat().st_size / 1e6)
                 try:
                     result = read_extract(path, spec, entry=f"sources.{source}.files.{name}", mapping_file=raw.mapping_file)
                 except ExtractError as exc:
                     raise Failure(description=mask_text(str(exc)), metadata={"file": rel, "sumber": source}) from None
+                context.log.info("%s/%s: read %s: %d rows, %d rejected, %.1f s", source, name, rel, result.rows_read,
+                                 result.rejected.num_rows, time.monotonic() - started)
                 tables.append(_file_table(result, spec, periode, rel))
                 read += result.rows_read
                 notes += [f"{rel}: {note}" for note in result.notes]
