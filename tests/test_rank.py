@@ -11,6 +11,7 @@ import pytest
 from dtsen_pipeline.assets.rank import sql_file
 from dtsen_pipeline.pmt import artifact
 from dtsen_pipeline.pmt.model import compare, predict_log, ranking_metrics, weighted_deciles
+from dtsen_pipeline.pmt.sql_score import linear_sql
 from dtsen_pipeline.resources import SQL_DIR
 
 Q1, Q2 = "2025-01-01", "2025-04-01"
@@ -133,7 +134,7 @@ def test_the_model_artifact_reloads_and_scores_identically(con, tiny_db_two_quar
     scored = frame(con, "SELECT id_keluarga, skor FROM peringkat WHERE periode = ? ORDER BY id_keluarga", [Q1])
     again = np.exp(predict_log(loaded.model, features, loaded.categorical, loaded.numeric)).round(2)
     assert (features["id_keluarga"] == scored["id_keluarga"]).all()
-    np.testing.assert_allclose(again, scored["skor"].to_numpy(), rtol=1e-12)
+    np.testing.assert_allclose(again, scored["skor"].to_numpy(), rtol=0, atol=0.0100001)  # the same to the rupiah cent
 
 
 def test_a_tampered_artifact_is_refused(tmp_path, con, tiny_db_two_quarters):
@@ -236,3 +237,22 @@ def test_deciles_check_sql_flags_a_broken_ranking(con, tmp_path, tiny_db_two_qua
     assert broken.execute(check, {"periode": Q1}).fetchall()[0][0] > 0
     assert broken.execute(order, {"periode": Q1}).fetchall()[0][0] > 0
     broken.close()
+
+
+def test_the_linear_model_in_sql_predicts_what_the_pipeline_predicts(con):
+    survey = frame(con, "SELECT * FROM rank.fitur_survei WHERE periode = ? ORDER BY id_sumber", [Q1])
+    rng = np.random.default_rng(7)
+    holed = survey.copy()  # gaps in training, so that missing-indicator columns exist too
+    for column in ("luas_lantai", "bekerja", "jenis_lantai", "kepala_ijazah"):
+        holed.loc[rng.random(len(holed)) < 0.1, column] = None
+    result = compare(holed)
+    ridge = result.models["ridge"]
+    assert linear_sql(result.models["gradient_boosting"], result.categorical, result.numeric) is None
+    expression = linear_sql(ridge, result.categorical, result.numeric, alias="f")
+    families = frame(con, "SELECT * FROM rank.fitur_keluarga WHERE periode = ? ORDER BY id_keluarga LIMIT 3000", [Q1])
+    families.loc[families.index[:50], "jenis_lantai"] = "LANTAI DARI BULAN"  # a category the model never saw
+    families.loc[families.index[50:100], "luas_lantai"] = None
+    sql = duckdb.connect()
+    sql.register("f", families)
+    got = np.array([r[0] for r in sql.execute(f"SELECT {expression} FROM f").fetchall()])
+    np.testing.assert_allclose(got, predict_log(ridge, families, result.categorical, result.numeric), rtol=0, atol=1e-9)

@@ -21,6 +21,7 @@ from ..partitions import quarterly
 from ..pmt import artifact as pmt_artifact
 from ..pmt.features import NOT_FEATURES, features_sql
 from ..pmt.model import compare, predict_log, usable
+from ..pmt.sql_score import linear_sql
 from ..resources import SQL_DIR, DuckDBStorage, RawData
 from .comments import apply_comments
 from .golden import previous_quarter
@@ -100,20 +101,28 @@ def chosen_version(storage: DuckDBStorage, periode: str) -> str:
     return str(found["versi_model"].iloc[0])
 
 
-def score(storage: DuckDBStorage, periode: str) -> tuple[pa.Table, pmt_artifact.Artifact]:
-    """Predicted per-capita consumption of every family of rank.fitur_keluarga, with how it was
-    scored: `model` when every input was known, `imputasi` when some were imputed (named)."""
-    model = pmt_artifact.load(model_dir(storage), chosen_version(storage, periode))
-    features = storage.query("SELECT * FROM rank.fitur_keluarga WHERE periode = ?", [periode])
+VERIFY_SAMPLE = 2_000  # families on which the SQL form of a linear model is checked against the pipeline
+
+
+def scoring(storage: DuckDBStorage, periode: str, model: pmt_artifact.Artifact) -> tuple[dict[str, str], dict, str]:
+    """How peringkat.sql gets the score: the linear model as one SQL expression when it gives the
+    pipeline's own predictions on a sample of families (fast: millions of families inside DuckDB),
+    else the pipeline's predictions in Python, registered as a frame. Returns the SQL pieces, the
+    frames to register, and which way ('sql' or 'python')."""
     inputs = model.categorical + model.numeric
-    missing = features[inputs].isna()
-    imputed = missing.any(axis=1)
-    names = missing.loc[imputed].dot(pd.Index(inputs) + ", ").str.removesuffix(", ")
-    predicted = predict_log(model.model, features, model.categorical, model.numeric)
-    scores = pd.DataFrame({"id_keluarga": features["id_keluarga"], "skor": np.exp(predicted).round(2)})
-    scores["cara_skor"] = np.where(imputed, "imputasi", "model")
-    scores["fitur_diimputasi"] = names.reindex(features.index)
-    return pa.Table.from_pandas(scores, preserve_index=False), model
+    imputed = ", ".join(f"CASE WHEN f.{c} IS NULL THEN '{c}' END" for c in inputs)
+    expression = linear_sql(model.model, model.categorical, model.numeric, alias="f")
+    if expression is not None:
+        sample = storage.query(f"SELECT *, {expression} AS _sql FROM rank.fitur_keluarga f WHERE periode = ? "
+                               f"ORDER BY hash(id_keluarga) LIMIT {VERIFY_SAMPLE}", [periode])
+        if sample.empty or np.allclose(predict_log(model.model, sample, model.categorical, model.numeric), sample["_sql"],
+                                       rtol=0, atol=1e-9):
+            return {"skor": f"round(exp({expression}), 2)", "diimputasi": imputed, "gabung_skor": ""}, {}, "sql"
+    features = storage.query("SELECT * FROM rank.fitur_keluarga WHERE periode = ?", [periode])
+    scores = pd.DataFrame({"id_keluarga": features["id_keluarga"],
+                           "skor": np.exp(predict_log(model.model, features, model.categorical, model.numeric)).round(2)})
+    return ({"skor": "p.skor", "diimputasi": imputed, "gabung_skor": "LEFT JOIN _skor p ON p.id_keluarga = f.id_keluarga"},
+            {"_skor": pa.Table.from_pandas(scores, preserve_index=False)}, "python")
 
 
 @asset(group_name=GROUP, partitions_def=quarterly, deps=[model_pmt, fitur_keluarga], kinds={"duckdb", "sklearn"},
@@ -122,10 +131,14 @@ def score(storage: DuckDBStorage, periode: str) -> tuple[pa.Table, pmt_artifact.
                    "and regency level (desil 1 = poorest 10% of individuals; equal scores share a decile).")
 def peringkat(context: AssetExecutionContext, storage: DuckDBStorage) -> MaterializeResult:
     periode = context.partition_key
-    scores, model = score(storage, periode)
+    model = pmt_artifact.load(model_dir(storage), chosen_version(storage, periode))
+    pieces, frames, way = scoring(storage, periode, model)
+    sql = sql_file("peringkat")
+    for name, text in pieces.items():
+        sql = sql.replace("{{" + name + "}}", text)
     storage.run_sql_file("rank/macros.sql")
-    rows = storage.replace_partition_from_sql("main.peringkat", periode, sql_file("peringkat"),
-                                              params={"periode": periode, "versi_model": model.versi}, frames={"_skor": scores})
+    rows = storage.replace_partition_from_sql("main.peringkat", periode, sql, params={"periode": periode, "versi_model": model.versi},
+                                              frames=frames)
     apply_comments(storage, "peringkat")
     recap = storage.query("""
         SELECT desil_nasional AS desil, count(*) AS keluarga, sum(jumlah_anggota) AS individu,
@@ -134,7 +147,7 @@ def peringkat(context: AssetExecutionContext, storage: DuckDBStorage) -> Materia
         FROM main.peringkat WHERE periode = ? GROUP BY 1 ORDER BY 1""", [periode])
     imputed = int(recap["diimputasi"].sum())
     context.log.info("peringkat %s: %d families ranked with %s (%d with imputed inputs)", periode, rows, model.versi, imputed)
-    return MaterializeResult(metadata={"keluarga": rows, "versi_model": model.versi, "diimputasi": imputed,
+    return MaterializeResult(metadata={"keluarga": rows, "versi_model": model.versi, "diimputasi": imputed, "skor_dihitung_di": way,
                                        "desil_nasional": _markdown(recap)})
 
 

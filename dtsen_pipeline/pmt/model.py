@@ -20,7 +20,8 @@ from sklearn.linear_model import RidgeCV
 from sklearn.metrics import r2_score
 from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
+from threadpoolctl import threadpool_limits
+from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, OrdinalEncoder, StandardScaler
 
 from .features import GROUP, TARGET, WEIGHT, split_columns
 
@@ -29,28 +30,36 @@ FOLDS = 5
 CUT = 4  # desil 1-4: the PKH range, where inclusion and exclusion errors are measured
 
 
-def _preprocess(categorical: list[str], numeric: list[str], scale: bool) -> ColumnTransformer:
+def _preprocess(categorical: list[str], numeric: list[str], linear: bool) -> ColumnTransformer:
     """Missing values (a family some source describes only in part) are imputed from the survey:
     numbers by the median with a missing-indicator column, categories by the most frequent value.
-    Numbers enter as log(1 + x) (counts, areas and turnover are skewed)."""
-    steps = [SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True), FunctionTransformer(np.log1p)]
-    if scale:
-        steps.append(StandardScaler())
+    For the linear model numbers enter as log(1 + x) (counts, areas and turnover are skewed),
+    standardised, and categories one-hot; the trees take categories as codes (native categorical
+    splits), first, so that their columns are 0..len(categorical)-1."""
+    impute_number = SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True)
+    impute_category = SimpleImputer(strategy="most_frequent", keep_empty_features=True)
+    if linear:
+        return ColumnTransformer([
+            ("kategori", make_pipeline(impute_category, OneHotEncoder(handle_unknown="ignore", min_frequency=5, sparse_output=False)),
+             categorical),
+            ("angka", make_pipeline(impute_number, FunctionTransformer(np.log1p), StandardScaler()), numeric),
+        ])
     return ColumnTransformer([
-        ("angka", make_pipeline(*steps), numeric),
-        ("kategori", make_pipeline(SimpleImputer(strategy="most_frequent", keep_empty_features=True),
-                                   OneHotEncoder(handle_unknown="ignore", min_frequency=5, sparse_output=False)), categorical),
+        ("kategori", make_pipeline(impute_category, OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=np.nan)),
+         categorical),
+        ("angka", impute_number, numeric),
     ])
 
 
 def candidates(categorical: list[str], numeric: list[str]) -> dict[str, Pipeline]:
     """The models compared: a regularised linear model and gradient-boosted trees."""
     return {
-        "ridge": Pipeline([("siap", _preprocess(categorical, numeric, scale=True)),
+        "ridge": Pipeline([("siap", _preprocess(categorical, numeric, linear=True)),
                            ("model", RidgeCV(alphas=np.logspace(-2, 3, 16)))]),
-        "gradient_boosting": Pipeline([("siap", _preprocess(categorical, numeric, scale=False)),
+        "gradient_boosting": Pipeline([("siap", _preprocess(categorical, numeric, linear=False)),
                                        ("model", HistGradientBoostingRegressor(
-                                           max_iter=250, learning_rate=0.06, max_leaf_nodes=24, min_samples_leaf=20,
+                                           categorical_features=list(range(len(categorical))),
+                                           max_iter=120, learning_rate=0.12, max_leaf_nodes=24, min_samples_leaf=30,
                                            l2_regularization=1.0, early_stopping=False, random_state=SEED))]),
     }
 
@@ -100,7 +109,14 @@ def usable(survey: pd.DataFrame) -> pd.Series:
 def compare(survey: pd.DataFrame) -> Comparison:
     """Cross-validate every candidate with folds grouped by kecamatan (a model is judged on areas
     it has not seen), choose the best out-of-fold R² (ties: the simpler, listed first), and refit
-    each on all usable families."""
+    each on all usable families. Single-threaded (OpenMP and BLAS): the same survey then gives
+    bit-identical models on any machine, and the trees do not stall when the cores are busy
+    (OpenMP threads spin-waiting on an oversubscribed machine made them 10x slower)."""
+    with threadpool_limits(limits=1):
+        return _compare(survey)
+
+
+def _compare(survey: pd.DataFrame) -> Comparison:
     data = survey[usable(survey)].sort_values(survey.columns[1], kind="stable").reset_index(drop=True)
     categorical, numeric = split_columns(data)
     X = data[categorical + numeric]

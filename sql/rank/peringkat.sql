@@ -6,6 +6,12 @@ WITH keluarga AS (
     SELECT periode, id_keluarga, no_kk, kode_provinsi, kode_kabupaten, kode_kecamatan, kode_desa, jumlah_anggota
     FROM main.keluarga
     WHERE periode = $periode AND status_data = 'terdata'
+),
+skor AS (
+    SELECT f.id_keluarga, {{skor}} AS skor, nullif(concat_ws(', ', {{diimputasi}}), '') AS fitur_diimputasi
+    FROM rank.fitur_keluarga f
+    {{gabung_skor}}
+    WHERE f.periode = $periode
 )
 SELECT
     k.periode,
@@ -23,7 +29,7 @@ SELECT
     desil_berbobot(s.skor, k.jumlah_anggota, k.kode_provinsi) AS desil_provinsi,
     desil_berbobot(s.skor, k.jumlah_anggota, k.kode_kabupaten) AS desil_kabupaten,
     $versi_model AS versi_model,
-    s.cara_skor,
+    CASE WHEN s.fitur_diimputasi IS NULL THEN 'model' ELSE 'imputasi' END AS cara_skor,
     s.fitur_diimputasi
 FROM keluarga k
-LEFT JOIN _skor s USING (id_keluarga)
+LEFT JOIN skor s USING (id_keluarga)
