@@ -110,11 +110,13 @@ def scoring(storage: DuckDBStorage, periode: str, model: pmt_artifact.Artifact) 
     else the pipeline's predictions in Python, registered as a frame. Returns the SQL pieces, the
     frames to register, and which way ('sql' or 'python')."""
     inputs = model.categorical + model.numeric
-    imputed = ", ".join(f"CASE WHEN f.{c} IS NULL THEN '{c}' END" for c in inputs)
+    # the names only for the families with a gap (CASE evaluates its branch on those rows alone)
+    names = ", ".join(f"CASE WHEN f.{c} IS NULL THEN '{c}' END" for c in inputs)
+    imputed = f"CASE WHEN {' OR '.join(f'f.{c} IS NULL' for c in inputs)} THEN concat_ws(', ', {names}) END"
     expression = linear_sql(model.model, model.categorical, model.numeric, alias="f")
     if expression is not None:
-        sample = storage.query(f"SELECT *, {expression} AS _sql FROM rank.fitur_keluarga f WHERE periode = ? "
-                               f"ORDER BY hash(id_keluarga) LIMIT {VERIFY_SAMPLE}", [periode])
+        sample = storage.query(f"SELECT *, {expression} AS _sql FROM (SELECT * FROM (SELECT * FROM rank.fitur_keluarga WHERE periode = ?) "
+                               f"USING SAMPLE {VERIFY_SAMPLE} ROWS (reservoir, 7)) f", [periode])
         if sample.empty or np.allclose(predict_log(model.model, sample, model.categorical, model.numeric), sample["_sql"],
                                        rtol=0, atol=1e-9):
             return {"skor": f"round(exp({expression}), 2)", "diimputasi": imputed, "gabung_skor": ""}, {}, "sql"

@@ -8,7 +8,7 @@ WITH keluarga AS (
     WHERE periode = $periode AND status_data = 'terdata'
 ),
 skor AS (
-    SELECT f.id_keluarga, {{skor}} AS skor, nullif(concat_ws(', ', {{diimputasi}}), '') AS fitur_diimputasi
+    SELECT f.id_keluarga, {{skor}} AS skor, {{diimputasi}} AS fitur_diimputasi
     FROM rank.fitur_keluarga f
     {{gabung_skor}}
     WHERE f.periode = $periode
