@@ -13,11 +13,13 @@ is lost. The folder of a quarter is rebuilt whole on every run; `daftar_desa` li
 import re
 import shutil
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
+import pyarrow as pa
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 from rustpy_xlsxwriter import FastExcel
 
@@ -26,27 +28,41 @@ from ..resources import DuckDBStorage, RawData
 from .comments import apply_comments
 from .target import GROUP, ProgramRules, kandidat_exclusion_error, kandidat_inclusion_error, rule_frames, verifikasi_pbi_jk
 
-INCLUSION_SQL = """
-SELECT coalesce(k.kode_desa, '') AS kode_desa, k.kode_kabupaten,
-       a.nama_program AS "Program",
-       k.nik AS "NIK di daftar",
-       k.nama AS "Nama di daftar",
-       coalesce(k.no_kk, f.no_kk) AS "Nomor KK",
-       f.alamat AS "Alamat",
-       k.desil_nasional AS "Desil nasional (1 = 10% termiskin)",
-       k.alasan_teks AS "Alasan",
-       k.verifikasi AS "Yang perlu diverifikasi",
-       k.prioritas AS "Prioritas (1 = dicek lebih dulu)",
-       k.nik_saran AS "NIK Dukcapil yang mungkin benar"
-FROM main.kandidat_inclusion_error k
-JOIN aturan a ON a.program = k.program
-LEFT JOIN main.keluarga f ON f.periode = k.periode AND f.id_keluarga = k.id_keluarga
-WHERE k.periode = $periode
-ORDER BY kode_desa, k.prioritas, a.urutan_program, k.desil_nasional DESC NULLS FIRST, k.nama, k.id_sumber
+# The workbook a row goes to: its village when the village is known, else its regency's
+# <kode_kabupaten>_TANPA_DESA, else TANPA_WILAYAH. «desa_dikenal» is every village of the quarter.
+KEY = """CASE WHEN dk.kode IS NOT NULL THEN dk.kode WHEN {alias}.kode_kabupaten IS NOT NULL THEN {alias}.kode_kabupaten || '_TANPA_DESA'
+          ELSE 'TANPA_WILAYAH' END"""
+KNOWN = "desa_dikenal AS (SELECT kode FROM main.wilayah WHERE periode = $periode AND tingkat = 'desa')"
+
+INCLUSION_SQL = f"""
+WITH {KNOWN},
+baris AS (
+    SELECT {KEY.format(alias="k")} AS kunci, k.*, a.nama_program, a.urutan_program, f.alamat, f.no_kk AS no_kk_keluarga
+    FROM main.kandidat_inclusion_error k
+    JOIN aturan a ON a.program = k.program
+    LEFT JOIN main.keluarga f ON f.periode = k.periode AND f.id_keluarga = k.id_keluarga
+    LEFT JOIN desa_dikenal dk ON dk.kode = k.kode_desa
+    WHERE k.periode = $periode
+)
+SELECT kunci,
+       row_number() OVER (PARTITION BY kunci ORDER BY prioritas, urutan_program, desil_nasional DESC NULLS FIRST, nama, id_sumber) AS "No",
+       nama_program AS "Program",
+       nik AS "NIK di daftar",
+       nama AS "Nama di daftar",
+       coalesce(no_kk, no_kk_keluarga) AS "Nomor KK",
+       alamat AS "Alamat",
+       desil_nasional AS "Desil nasional (1 = 10% termiskin)",
+       alasan_teks AS "Alasan",
+       verifikasi AS "Yang perlu diverifikasi",
+       prioritas AS "Prioritas (1 = dicek lebih dulu)",
+       nik_saran AS "NIK Dukcapil yang mungkin benar"
+FROM baris
+ORDER BY kunci, "No"
 """
 
-EXCLUSION_SQL = """
-WITH bayi AS (
+EXCLUSION_SQL = f"""
+WITH {KNOWN},
+bayi AS (
     SELECT v.*, 'Bayi baru lahir dari peserta PBI-JK (NIK peserta: ' || v.nik_anggota || ')' AS teks
     FROM main.verifikasi_pbi_jk v WHERE v.periode = $periode AND v.jenis = 'tambahkan_bayi'
 ),
@@ -69,42 +85,71 @@ calon AS (
     LEFT JOIN main.individu s ON s.periode = b.periode AND s.id_individu = b.id_individu
     WHERE NOT EXISTS (SELECT 1 FROM main.kandidat_exclusion_error e
                       WHERE e.periode = $periode AND e.program = 'pbi_jk' AND e.id_individu = b.id_individu)
+),
+baris AS (
+    SELECT {KEY.format(alias="c")} AS kunci, c.*, f.alamat
+    FROM calon c
+    LEFT JOIN main.keluarga f ON f.periode = $periode AND f.id_keluarga = c.id_keluarga
+    LEFT JOIN desa_dikenal dk ON dk.kode = c.kode_desa
 )
-SELECT coalesce(c.kode_desa, '') AS kode_desa, c.kode_kabupaten,
-       c.nama_program AS "Program",
-       c.nik AS "NIK",
-       c.nama AS "Nama",
-       c.no_kk AS "Nomor KK",
-       f.alamat AS "Alamat",
-       c.umur AS "Umur",
-       c.jumlah_anggota AS "Jumlah anggota keluarga",
-       c.desil_nasional AS "Desil nasional (1 = 10% termiskin)",
-       c.urutan_kabupaten AS "Urutan di kabupaten (1 = termiskin)",
-       c.kriteria_teks AS "Kriteria yang dipenuhi",
-       c.verifikasi AS "Yang perlu diverifikasi"
-FROM calon c
-LEFT JOIN main.keluarga f ON f.periode = $periode AND f.id_keluarga = c.id_keluarga
-ORDER BY kode_desa, c.urutan_program, c.jenis, c.urutan_kabupaten NULLS FIRST, c.nama, c.nik
+SELECT kunci,
+       row_number() OVER (PARTITION BY kunci ORDER BY urutan_program, jenis, urutan_kabupaten NULLS FIRST, nama, nik) AS "No",
+       nama_program AS "Program",
+       nik AS "NIK",
+       nama AS "Nama",
+       no_kk AS "Nomor KK",
+       alamat AS "Alamat",
+       umur AS "Umur",
+       jumlah_anggota AS "Jumlah anggota keluarga",
+       desil_nasional AS "Desil nasional (1 = 10% termiskin)",
+       urutan_kabupaten AS "Urutan di kabupaten (1 = termiskin)",
+       kriteria_teks AS "Kriteria yang dipenuhi",
+       verifikasi AS "Yang perlu diverifikasi"
+FROM baris
+ORDER BY kunci, "No"
 """
 
-VILLAGES_SQL = """
-SELECT d.kode AS kode_desa, d.nama AS nama_desa, c.kode AS kode_kecamatan, c.nama AS nama_kecamatan,
-       k.kode AS kode_kabupaten, k.nama AS nama_kabupaten, p.nama AS nama_provinsi
-FROM main.wilayah d
-LEFT JOIN main.wilayah c ON c.periode = d.periode AND c.kode = substr(d.kode, 1, 6)
-LEFT JOIN main.wilayah k ON k.periode = d.periode AND k.kode = substr(d.kode, 1, 4)
-LEFT JOIN main.wilayah p ON p.periode = d.periode AND p.kode = substr(d.kode, 1, 2)
-WHERE d.periode = $periode AND d.tingkat = 'desa'
-  AND (d.kode IN (SELECT kode_desa FROM main.keluarga WHERE periode = $periode)
-       OR d.kode IN (SELECT kode_desa FROM main.kandidat_inclusion_error WHERE periode = $periode)
-       OR d.kode IN (SELECT kode_desa FROM main.kandidat_exclusion_error WHERE periode = $periode))
-ORDER BY d.kode
+# the workbooks: every village with families or candidates, and the files of candidates without one
+BOOKS_SQL = f"""
+WITH {KNOWN},
+kunci_kandidat AS (
+    SELECT {KEY.format(alias="x")} AS kunci, any_value(x.kode_kabupaten) AS kode_kabupaten
+    FROM (SELECT kode_desa, kode_kabupaten FROM main.kandidat_inclusion_error WHERE periode = $periode
+          UNION ALL SELECT kode_desa, kode_kabupaten FROM main.kandidat_exclusion_error WHERE periode = $periode
+          UNION ALL SELECT kode_desa, kode_kabupaten FROM main.verifikasi_pbi_jk WHERE periode = $periode AND jenis = 'tambahkan_bayi') x
+    LEFT JOIN desa_dikenal dk ON dk.kode = x.kode_desa
+    GROUP BY 1
+),
+kunci AS (
+    SELECT kode_desa AS kunci FROM main.keluarga WHERE periode = $periode AND kode_desa IN (SELECT kode FROM desa_dikenal)
+    UNION SELECT kunci FROM kunci_kandidat
+)
+SELECT k.kunci AS kode_desa,
+       coalesce(d.nama, CASE WHEN k.kunci = 'TANPA_WILAYAH' THEN 'Tanpa wilayah'
+                             ELSE 'Tanpa desa (kabupaten/kota ' || kk.nama || ')' END) AS nama_desa,
+       c.kode AS kode_kecamatan, c.nama AS nama_kecamatan,
+       coalesce(kk.kode, kc.kode_kabupaten) AS kode_kabupaten, kk.nama AS nama_kabupaten, p.nama AS nama_provinsi
+FROM kunci k
+LEFT JOIN kunci_kandidat kc ON kc.kunci = k.kunci
+LEFT JOIN main.wilayah d ON d.periode = $periode AND d.tingkat = 'desa' AND d.kode = k.kunci
+LEFT JOIN main.wilayah c ON c.periode = $periode AND c.kode = substr(d.kode, 1, 6)
+LEFT JOIN main.wilayah kk ON kk.periode = $periode AND kk.kode = coalesce(substr(d.kode, 1, 4), kc.kode_kabupaten)
+LEFT JOIN main.wilayah p ON p.periode = $periode AND p.kode = substr(coalesce(d.kode, kc.kode_kabupaten), 1, 2)
+ORDER BY 1
 """
 
-LIST_COUNTS_SQL = """
-SELECT coalesce(s.kode_desa, '') AS kode_desa, a.nama_program AS "Program", count(*) AS n
-FROM main.status_penerima s JOIN aturan a ON a.program = s.program
-WHERE s.periode = $periode GROUP BY ALL
+# per workbook and programme: rows on the list, to check, eligible not receiving
+SUMMARY_SQL = f"""
+WITH {KNOWN},
+n AS (
+    SELECT {KEY.format(alias="s")} AS kunci, s.program, 'daftar' AS jenis FROM main.status_penerima s
+    LEFT JOIN desa_dikenal dk ON dk.kode = s.kode_desa WHERE s.periode = $periode
+    UNION ALL
+    SELECT {KEY.format(alias="k")}, k.program, 'dicek' FROM main.kandidat_inclusion_error k
+    LEFT JOIN desa_dikenal dk ON dk.kode = k.kode_desa WHERE k.periode = $periode
+)
+SELECT kunci, program, count(*) FILTER (jenis = 'daftar') AS daftar, count(*) FILTER (jenis = 'dicek') AS dicek
+FROM n GROUP BY ALL
 """
 
 GENERAL_NOTES = [
@@ -116,110 +161,100 @@ GENERAL_NOTES = [
                                         "dimaksud (nama dan KK/tanggal lahir/desa cocok). Periksa KTP/KK sebelum memperbaiki."),
     ("Sanggahan", "Setiap keluarga yang bantuannya dihentikan berhak mengajukan sanggahan (aplikasi Cek Bansos atau dinas sosial)."),
 ]
+WIDTHS = {"Program": 30, "Alasan": 60, "Yang perlu diverifikasi": 60, "Kriteria yang dipenuhi": 45, "Alamat": 30, "Hal": 45,
+          "Penjelasan": 100, "No": 6}
 
 
 def _slug(text: str | None) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "_", (text or "").upper()).strip("_")[:40] or "TANPA_NAMA"
 
 
-def _split(frame: pd.DataFrame, key: str) -> dict[str, pd.DataFrame]:
-    """The rows of each value of ``key`` (the frame is sorted by it), as slices without the region
-    columns."""
-    if not len(frame):
-        return {}
-    keys = frame[key].to_numpy()
-    body = frame.drop(columns=["kode_desa", "kode_kabupaten"], errors="ignore")
-    starts = [0, *(np.flatnonzero(keys[1:] != keys[:-1]) + 1).tolist(), len(keys)]
-    return {keys[a]: body.iloc[a:b].reset_index(drop=True) for a, b in zip(starts, starts[1:])}
+@dataclass
+class Sheet:
+    """The rows of one sheet for every workbook, sliced by workbook key. A small slice goes to the
+    xlsx writer as plain records (least overhead per sheet), a large one as a DataFrame (faster
+    per row); an empty one keeps its header."""
+    table: pa.Table
+    slices: dict[str, tuple[int, int]]
+    RECORDS_UP_TO = 300
+
+    @classmethod
+    def from_arrow(cls, table: pa.Table) -> "Sheet":
+        keys = table.column("kunci").to_pylist()
+        if any(a > b for a, b in zip(keys, keys[1:])):  # the query's order did not come through: sort here
+            table = table.sort_by([("kunci", "ascending"), ("No", "ascending")])
+            keys = table.column("kunci").to_pylist()
+        slices, start = {}, 0
+        for i in range(1, len(keys) + 1):
+            if i == len(keys) or keys[i] != keys[start]:
+                slices[keys[start]] = (start, i - start)
+                start = i
+        return cls(table.drop_columns(["kunci"]), slices)
+
+    def get(self, key: str):
+        start, length = self.slices.get(key, (0, 0))
+        part = self.table.slice(start, length)
+        return part.to_pylist() if 0 < length <= self.RECORDS_UP_TO else part.to_pandas()
 
 
-def _numbered(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.copy()
-    out.insert(0, "No", range(1, len(out) + 1))
-    return out
+def _summary(programs: dict[str, str], counts: dict, exclusion: list, key: str) -> list[dict]:
+    excluded = Counter(r["Program"] for r in exclusion) if isinstance(exclusion, list) else Counter(exclusion["Program"])
+    return [{"Program": name,
+             "Baris di daftar penerima": counts.get((key, program), (0, 0))[0],
+             "Penerima perlu dicek": counts.get((key, program), (0, 0))[1],
+             "Calon penerima (belum menerima)": excluded.get(name, 0)} for program, name in programs.items()]
 
 
-def _summary(programs: list[str], listed: pd.DataFrame, inclusion: pd.DataFrame, exclusion: pd.DataFrame) -> pd.DataFrame:
-    def count(frame, program):
-        return int((frame["Program"] == program).sum()) if len(frame) else 0
-
-    on_list = dict(zip(listed["Program"], listed["n"])) if len(listed) else {}
-    return pd.DataFrame({
-        "Program": programs,
-        "Baris di daftar penerima": [int(on_list.get(p, 0)) for p in programs],
-        "Penerima perlu dicek": [count(inclusion, p) for p in programs],
-        "Calon penerima (belum menerima)": [count(exclusion, p) for p in programs],
-    })
-
-
-def _notes(village: dict, periode: str, reasons: pd.DataFrame) -> pd.DataFrame:
-    rows = [("Desa/Kelurahan", f"{village['nama_desa']} (kode {village['kode_desa']})"),
-            ("Kecamatan/Kapanewon", f"{village.get('nama_kecamatan') or '-'}"),
-            ("Kabupaten/Kota", f"{village.get('nama_kabupaten') or '-'}"),
-            ("Provinsi", f"{village.get('nama_provinsi') or '-'}"),
+def _notes(book: dict, periode: str, reasons: list[tuple]) -> list[dict]:
+    kode = book["kode_desa"]
+    rows = [("Desa/Kelurahan", f"{book['nama_desa']}" + ("" if "TANPA" in kode else f" (kode {kode})")),
+            ("Kecamatan/Kapanewon", book.get("nama_kecamatan") or "-"),
+            ("Kabupaten/Kota", book.get("nama_kabupaten") or "-"),
+            ("Provinsi", book.get("nama_provinsi") or "-"),
             ("Periode (kuartal mulai)", periode),
             *GENERAL_NOTES]
-    rows += [(f"Alasan (prioritas {r.prioritas}): {r.teks}", f"Yang perlu diverifikasi: {r.verifikasi}") for r in reasons.itertuples()]
-    return pd.DataFrame(rows, columns=["Hal", "Penjelasan"])
+    rows += [(f"Alasan (prioritas {prioritas}): {teks}", f"Yang perlu diverifikasi: {verifikasi}") for prioritas, teks, verifikasi in reasons]
+    return [{"Hal": hal, "Penjelasan": arti} for hal, arti in rows]
 
 
-def _write_book(path: Path, sheets: list[tuple[str, pd.DataFrame]]) -> int:
+def _write_book(path: Path, sheets: list[tuple[str, object]]) -> int:
     book = FastExcel(path).format(bold_headers=True).freeze(row=1)
-    for name, frame in sheets:
-        # small sheets as records: a DataFrame costs a few ms per sheet, which adds up over villages
-        data = frame.to_dict("records") if 0 < len(frame) <= 50 else frame
-        book = book.sheet(name, data, column_width=18)
+    for name, data in sheets:
+        columns = list(data[0]) if isinstance(data, list) else list(data.columns)
+        book = book.sheet(name, data, column_widths=[WIDTHS.get(c, 18) for c in columns])
     book.save()
     return path.stat().st_size
 
 
-def write_books(out_root: Path, periode: str, programs: list[str], inclusion: pd.DataFrame, exclusion: pd.DataFrame,
-                villages: pd.DataFrame, listed: pd.DataFrame, reasons: pd.DataFrame, workers: int = 2) -> list[dict]:
-    """Write the quarter's workbooks into ``out_root/<periode>/`` (rebuilt whole) and return one
-    row per file. ``inclusion``/``exclusion`` are the sheets' rows sorted by kode_desa (with
-    kode_kabupaten), ``villages`` the villages that get a workbook, ``listed`` the list rows per
-    village and programme, ``reasons`` the reason codes' texts."""
-    # every candidate goes to a village file; without a village, to its regency's (or the no-region) file
-    known = set(villages["kode_desa"])
-    for frame in (inclusion, exclusion):
-        if len(frame):
-            missing = ~frame["kode_desa"].isin(known)
-            if missing.any():
-                frame.loc[missing, "kode_desa"] = frame.loc[missing, "kode_kabupaten"].fillna("").map(
-                    lambda k: f"{k}_TANPA_DESA" if k else "TANPA_WILAYAH")
-                frame.sort_values("kode_desa", kind="stable", inplace=True, ignore_index=True)
-    books = {r.kode_desa: r._asdict() for r in villages.itertuples(index=False)}
-    for key in sorted((set(inclusion["kode_desa"]) | set(exclusion["kode_desa"])) - known):
-        kab = key.split("_")[0] if key != "TANPA_WILAYAH" else ""
-        books[key] = {"kode_desa": key, "nama_desa": f"Tanpa desa (kabupaten/kota {kab})" if kab else "Tanpa wilayah",
-                      "kode_kecamatan": None, "nama_kecamatan": None, "kode_kabupaten": kab or None, "nama_kabupaten": None,
-                      "nama_provinsi": None}
-    by_inclusion, by_exclusion, by_listed = _split(inclusion, "kode_desa"), _split(exclusion, "kode_desa"), _split(listed, "kode_desa")
-
+def write_books(out_root: Path, periode: str, programs: dict[str, str], books: list[dict], inclusion: Sheet, exclusion: Sheet,
+                counts: dict, reasons: list[tuple], workers: int = 2) -> list[dict]:
+    """Write the quarter's workbooks into ``out_root/<periode>/`` (rebuilt whole: written beside it,
+    then swapped in) and return one row per file. ``books`` are the workbooks (village identity),
+    ``counts`` maps (workbook, programme) to (rows on the list, rows to check)."""
     final = out_root / periode
     staging = out_root / f".{periode}.baru"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    empty_inc = inclusion.drop(columns=["kode_desa", "kode_kabupaten"]).iloc[:0]
-    empty_exc = exclusion.drop(columns=["kode_desa", "kode_kabupaten"]).iloc[:0]
 
-    def one(key: str) -> dict:
-        village = books[key]
-        inc = by_inclusion.get(key, empty_inc)
-        exc = by_exclusion.get(key, empty_exc)
-        name = f"{key}.xlsx" if "TANPA" in key else f"{key}_{_slug(village['nama_desa'])}.xlsx"
+    def one(book: dict) -> dict:
+        key = book["kode_desa"]
+        inc, exc = inclusion.get(key), exclusion.get(key)
+        name = f"{key}.xlsx" if "TANPA" in key else f"{key}_{_slug(book['nama_desa'])}.xlsx"
         size = _write_book(staging / name, [
-            ("Ringkasan", _summary(programs, by_listed.get(key, listed.iloc[:0]), inc, exc)),
-            ("Penerima perlu dicek", _numbered(inc)),
-            ("Calon penerima", _numbered(exc)),
-            ("Keterangan", _notes(village, periode, reasons)),
+            ("Ringkasan", _summary(programs, counts, exc, key)),
+            ("Penerima perlu dicek", inc),
+            ("Calon penerima", exc),
+            ("Keterangan", _notes(book, periode, reasons)),
         ])
-        return {"kode_desa": key, "nama_desa": village["nama_desa"], "kode_kecamatan": village.get("kode_kecamatan"),
-                "kode_kabupaten": village.get("kode_kabupaten"), "berkas": f"keluaran/{periode}/{name}",
+        return {"kode_desa": key, "nama_desa": book["nama_desa"], "kode_kecamatan": book.get("kode_kecamatan"),
+                "kode_kabupaten": book.get("kode_kabupaten"), "berkas": f"keluaran/{periode}/{name}",
                 "baris_perlu_dicek": len(inc), "baris_calon_penerima": len(exc), "ukuran_byte": size}
 
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        written = list(pool.map(one, sorted(books)))
+    if workers > 1:  # the writer releases the GIL while it compresses
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            written = list(pool.map(one, books))
+    else:
+        written = [one(book) for book in books]
     # swap the quarter's folder whole: a re-run never leaves files of an earlier run behind
     old = out_root / f".{periode}.lama"
     shutil.rmtree(old, ignore_errors=True)
@@ -227,7 +262,6 @@ def write_books(out_root: Path, periode: str, programs: list[str], inclusion: pd
         final.rename(old)
     staging.rename(final)
     shutil.rmtree(old, ignore_errors=True)
-
     return written
 
 
@@ -241,19 +275,20 @@ def daftar_desa(context: AssetExecutionContext, storage: DuckDBStorage, raw: Raw
     rules = aturan.load()
     frames = rule_frames(rules)
     started = time.perf_counter()
-    with storage.connect(read_only=False) as con:
+    with storage.connect() as con:
+        con.execute("SET preserve_insertion_order = true")  # the sheets' rows come out in the queries' order
         for name, table in frames.items():
             con.register(name, table)
-        inclusion = con.execute(INCLUSION_SQL, {"periode": periode}).df()
-        exclusion = con.execute(EXCLUSION_SQL, {"periode": periode}).df()
-        villages = con.execute(VILLAGES_SQL, {"periode": periode}).df()
-        listed = con.execute(LIST_COUNTS_SQL, {"periode": periode}).df()
-        reasons = con.execute("SELECT kode, prioritas, teks, verifikasi FROM alasan ORDER BY prioritas, kode").df()
+        inclusion = Sheet.from_arrow(con.sql(INCLUSION_SQL, params={"periode": periode}).to_arrow_table())
+        exclusion = Sheet.from_arrow(con.sql(EXCLUSION_SQL, params={"periode": periode}).to_arrow_table())
+        books = con.sql(BOOKS_SQL, params={"periode": periode}).to_arrow_table().sort_by("kode_desa").to_pylist()
+        counts = {(k, p): (d, c) for k, p, d, c in con.execute(SUMMARY_SQL, {"periode": periode}).fetchall()}
+        reasons = con.execute("SELECT prioritas, teks, verifikasi FROM alasan ORDER BY prioritas, kode").fetchall()
     queried = time.perf_counter() - started
-    programs = [p["nama"] for p in rules.programs.values()]
+    programs = {key: p["nama"] for key, p in rules.programs.items()}
 
     final = Path(raw.data_dir) / "keluaran" / periode
-    written = write_books(final.parent, periode, programs, inclusion, exclusion, villages, listed, reasons)
+    written = write_books(final.parent, periode, programs, books, inclusion, exclusion, counts, reasons)
     elapsed = time.perf_counter() - started
 
     table = pd.DataFrame(written, columns=["kode_desa", "nama_desa", "kode_kecamatan", "kode_kabupaten", "berkas", "baris_perlu_dicek",

@@ -136,7 +136,7 @@ def daftar_desa_lengkap(context: AssetCheckExecutionContext, storage: DuckDBStor
         "kandidat_exclusion_dan_bayi": int(exc)})
 
 
-@asset_check(asset=aturan_program, name="daftar_punya_aturan", blocking=False,
+@asset_check(asset=aturan_program, name="daftar_punya_aturan", blocking=False, additional_deps=["stg_penerima_bansos"],
              description="Every recipient list of the quarter has a programme in the rules (else its rows are kept as tanpa_aturan, "
                          "not assessed), and every programme's list (daftar_penerima) is among the quarter's lists.")
 def daftar_punya_aturan(context: AssetCheckExecutionContext, storage: DuckDBStorage) -> AssetCheckResult:
