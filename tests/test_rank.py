@@ -256,3 +256,32 @@ def test_the_linear_model_in_sql_predicts_what_the_pipeline_predicts(con):
     sql.register("f", families)
     got = np.array([r[0] for r in sql.execute(f"SELECT {expression} FROM f").fetchall()])
     np.testing.assert_allclose(got, predict_log(ridge, families, result.categorical, result.numeric), rtol=0, atol=1e-9)
+
+
+def test_a_pinned_model_scores_the_next_quarter_with_fewer_spurious_moves(tmp_path, tiny_db_two_quarters, tiny_world):
+    import shutil
+
+    from dagster import materialize
+
+    from dtsen_pipeline.assets.rank import model_pmt, peringkat
+    from dtsen_pipeline.resources import DuckDBStorage, RawData
+
+    db = tmp_path / "dtsen.duckdb"
+    shutil.copy(tiny_db_two_quarters, db)
+    shutil.copytree(tiny_db_two_quarters.parent / "model", tmp_path / "model")
+    before = duckdb.connect(str(db), read_only=True)
+    [(q1_version,)] = before.execute("SELECT versi_model FROM model_pmt WHERE periode = ? AND dipilih", [Q1]).fetchall()
+    crossing = """SELECT count(*) FILTER ((a.desil_nasional <= 5) <> (b.desil_nasional <= 5)) FROM peringkat a
+                  JOIN peringkat b ON a.periode = ? AND b.periode = ? AND a.id_keluarga = b.id_keluarga"""
+    [(retrained,)] = before.execute(crossing, [Q1, Q2]).fetchall()
+    before.close()
+    result = materialize([model_pmt, peringkat], partition_key=Q2, selection=[model_pmt, peringkat],
+                         resources={"storage": DuckDBStorage(database=str(db)), "raw": RawData(data_dir=str(tiny_world[0]))},
+                         run_config={"ops": {"model_pmt": {"config": {"versi_tetap": q1_version}}}})
+    assert result.success
+    after = duckdb.connect(str(db), read_only=True)
+    assert after.execute("SELECT versi_model, dipilih FROM model_pmt WHERE periode = ?", [Q2]).fetchall() == [(q1_version, True)]
+    assert after.execute("SELECT DISTINCT versi_model FROM peringkat WHERE periode = ?", [Q2]).fetchall() == [(q1_version,)]
+    [(pinned,)] = after.execute(crossing, [Q1, Q2]).fetchall()
+    after.close()
+    assert pinned < retrained  # the moves left are the families' own changes, not a new model's noise

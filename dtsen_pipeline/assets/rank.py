@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, Config, MaterializeResult, MetadataValue, asset
+from pydantic import Field
 
 from ..partitions import quarterly
 from ..pmt import artifact as pmt_artifact
@@ -62,12 +63,42 @@ def fitur_keluarga(context: AssetExecutionContext, storage: DuckDBStorage) -> Ma
     return MaterializeResult(metadata={"keluarga": rows})
 
 
+class ModelPmtConfig(Config):
+    versi_tetap: str = Field(
+        default="",
+        description="Score this quarter with an existing model version (e.g. pmt-2025-01-01-ridge-5b85c5bcfadf) instead of "
+                    "training a new one; empty: $DTSEN_PMT_VERSI, else train on this quarter's survey. Keep a model between "
+                    "survey rounds: retraining on every new sample moves families across desil lines with nothing changed "
+                    "in their lives (README, 'Welfare ranking').")
+
+
+def _pinned_rows(model: pmt_artifact.Artifact, storage: DuckDBStorage) -> pd.DataFrame:
+    meta, metrics = model.meta, model.meta["metrik_validasi_silang"][model.meta["algoritma"]]
+    return pd.DataFrame([{
+        "versi_model": model.versi, "algoritma": meta["algoritma"], "dipilih": True,
+        "r2_cv": metrics["r2"], "spearman_cv": metrics["spearman"], "galat_inklusi_cv": metrics["galat_inklusi"],
+        "galat_eksklusi_cv": metrics["galat_eksklusi"], "keluarga_latih": meta["keluarga_latih"], "keluarga_tidak_dipakai": None,
+        "jumlah_fitur": len(model.categorical) + len(model.numeric), "berkas": str(model_dir(storage) / meta["berkas"]),
+        "sha256": meta["sha256"]}]).astype({"keluarga_tidak_dipakai": "Int64"})
+
+
 @asset(group_name=GROUP, partitions_def=quarterly, deps=[fitur_survei], kinds={"sklearn", "duckdb"},
        description="The quarter's PMT model: ridge regression and gradient-boosted trees predict log per-capita consumption "
                    "from the survey, compared by 5-fold cross-validation grouped by kecamatan; the better one (out-of-fold R²) is "
-                   "saved as a versioned artifact (joblib + JSON metadata) and both are listed in main.model_pmt.")
-def model_pmt(context: AssetExecutionContext, storage: DuckDBStorage) -> MaterializeResult:
+                   "saved as a versioned artifact (joblib + JSON metadata) and both are listed in main.model_pmt. With "
+                   "versi_tetap (or $DTSEN_PMT_VERSI) an existing version is used instead, untouched.")
+def model_pmt(context: AssetExecutionContext, config: ModelPmtConfig, storage: DuckDBStorage) -> MaterializeResult:
     periode = context.partition_key
+    pinned = config.versi_tetap or os.environ.get("DTSEN_PMT_VERSI", "")
+    if pinned:
+        model = pmt_artifact.load(model_dir(storage), pinned)  # refuses a missing or altered file
+        rows = _pinned_rows(model, storage)
+        storage.replace_partition_from_sql("main.model_pmt", periode, "SELECT $periode AS periode, * FROM _model",
+                                           params={"periode": periode}, frames={"_model": rows})
+        apply_comments(storage, "model_pmt")
+        context.log.info("model_pmt %s: not trained; using %s (trained on %s)", periode, pinned, model.meta["periode_latih"])
+        return MaterializeResult(metadata={"versi_model": pinned, "algoritma": model.meta["algoritma"], "dilatih": False,
+                                           "periode_latih": model.meta["periode_latih"]})
     survey = storage.query("SELECT * FROM rank.fitur_survei WHERE periode = ? ORDER BY id_sumber", [periode])
     unusable = int((~usable(survey)).sum())
     comparison = compare(survey)
@@ -88,7 +119,7 @@ def model_pmt(context: AssetExecutionContext, storage: DuckDBStorage) -> Materia
                             periode, unusable)
     context.log.info("model_pmt %s: chose %s (%s)", periode, comparison.chosen, saved.versi)
     return MaterializeResult(metadata={
-        "versi_model": saved.versi, "algoritma": comparison.chosen, "keluarga_latih": len(comparison.training),
+        "versi_model": saved.versi, "algoritma": comparison.chosen, "dilatih": True, "keluarga_latih": len(comparison.training),
         "keluarga_tidak_dipakai": unusable, "berkas": MetadataValue.path(str(model_dir(storage) / saved.meta["berkas"])),
         "perbandingan": _markdown(rows[["algoritma", "dipilih", "r2_cv", "spearman_cv", "galat_inklusi_cv", "galat_eksklusi_cv"]]),
     })
