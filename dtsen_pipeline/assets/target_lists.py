@@ -248,7 +248,7 @@ def write_books(out_root: Path, periode: str, programs: dict[str, str], books: l
         ])
         return {"kode_desa": key, "nama_desa": book["nama_desa"], "kode_kecamatan": book.get("kode_kecamatan"),
                 "kode_kabupaten": book.get("kode_kabupaten"), "berkas": f"keluaran/{periode}/{name}",
-                "baris_perlu_dicek": len(inc), "baris_calon_penerima": len(exc), "ukuran_byte": size}
+                "baris_perlu_dicek": len(inc), "baris_calon_penerima": len(exc), "ukuran_byte": size}  # size: metadata only
 
     if workers > 1:  # the writer releases the GIL while it compresses
         with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -291,8 +291,9 @@ def daftar_desa(context: AssetExecutionContext, storage: DuckDBStorage, raw: Raw
     written = write_books(final.parent, periode, programs, books, inclusion, exclusion, counts, reasons)
     elapsed = time.perf_counter() - started
 
+    # (not the files' sizes: the writer stamps the time in each workbook, so a re-run differs by a byte or two)
     table = pd.DataFrame(written, columns=["kode_desa", "nama_desa", "kode_kecamatan", "kode_kabupaten", "berkas", "baris_perlu_dicek",
-                                           "baris_calon_penerima", "ukuran_byte"])
+                                           "baris_calon_penerima"])
     rows = storage.replace_partition("main.daftar_desa", periode, table.assign(periode=periode)[["periode", *table.columns]])
     apply_comments(storage, "daftar_desa")
     context.log.info("daftar_desa %s: %d workbooks in %s (%.1f s, queries %.1f s)", periode, rows, final, elapsed, queried)
@@ -302,6 +303,7 @@ def daftar_desa(context: AssetExecutionContext, storage: DuckDBStorage, raw: Raw
         "baris_perlu_dicek": int(table["baris_perlu_dicek"].sum()),
         "baris_calon_penerima": int(table["baris_calon_penerima"].sum()),
         "detik": round(elapsed, 2),
+        "ukuran_total_mib": round(sum(w["ukuran_byte"] for w in written) / 2**20, 1),
         "terbesar": MetadataValue.md(table.nlargest(5, "baris_calon_penerima")[["kode_desa", "nama_desa", "baris_perlu_dicek",
                                                                                  "baris_calon_penerima"]].to_markdown(index=False)),
     })

@@ -30,7 +30,7 @@ SELECT
     desil_lalu,
     skor,
     peringkat_nasional,
-    list_intersect(kriteria, kriteria_program) AS kriteria,
+    list_sort(list_intersect(kriteria, kriteria_program)) AS kriteria,
     list_filter([
         CASE WHEN desil IS NULL THEN 'BELUM_TERDATA' END,
         CASE WHEN desil NOT BETWEEN desil_dari AND desil_sampai THEN 'DESIL_DI_LUAR_RENTANG' END,

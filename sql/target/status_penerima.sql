@@ -28,7 +28,7 @@ hidup AS (
     FROM main.individu WHERE periode = $periode
 ),
 mati AS (
-    SELECT nik, arg_max(no_kk, tgl_meninggal) AS no_kk
+    SELECT nik, arg_max(no_kk, {'tgl': tgl_meninggal, 'kk': no_kk}) AS no_kk
     FROM main.stg_individu s
     WHERE periode = $periode AND sumber = 'dukcapil' AND status_hidup = 'MATI' AND nik_bentuk = 'ok'
       AND NOT EXISTS (SELECT 1 FROM hidup h WHERE h.nik = s.nik)

@@ -4,7 +4,7 @@
 -- `desil` is the decile the rules use ({{desil}}: nasional, provinsi or kabupaten).
 WITH anggota AS (
     SELECT id_keluarga, bool_or(asn) AS asn, bool_or(judi_online) AS judi_online,
-           bool_or(pekerjaan_tidak_sesuai) AS pekerjaan_tidak_sesuai, list_distinct(flatten(list(kriteria))) AS kriteria
+           bool_or(pekerjaan_tidak_sesuai) AS pekerjaan_tidak_sesuai, list_sort(list_distinct(flatten(list(kriteria)))) AS kriteria
     FROM target.syarat_individu WHERE periode = $periode GROUP BY 1
 ),
 lalu AS (

@@ -31,7 +31,9 @@ bayi AS (
       AND NOT EXISTS (SELECT 1 FROM peserta p WHERE p.id_individu = i.id_individu)
 ),
 bayi_peserta AS (
-    SELECT b.id_individu, arg_min(p.nik, CASE WHEN a.jenis_kelamin = 'P' AND a.umur BETWEEN 15 AND 55 THEN 0 ELSE 1 END * 1000 + a.umur) AS nik_anggota
+    SELECT b.id_individu,
+           arg_min(p.nik, {'ibu': CASE WHEN a.jenis_kelamin = 'P' AND a.umur BETWEEN 15 AND 55 THEN 0 ELSE 1 END, 'umur': a.umur, 'nik': p.nik})
+               AS nik_anggota
     FROM bayi b
     JOIN peserta p ON p.id_keluarga = b.id_keluarga
     JOIN target.syarat_individu a ON a.periode = $periode AND a.id_individu = p.id_individu
