@@ -10,7 +10,7 @@ SEED   ?= 20250101
 export GX_ANALYTICS_ENABLED := false
 export DAGSTER_HOME ?= $(abspath .dagster_home)
 
-.PHONY: install demo test dev bench lock clean-data validate bench-splink
+.PHONY: install demo test dev bench lock clean-data validate bench-splink kamus
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ test: install
 validate: install
 	@mkdir -p $(DAGSTER_HOME)
 	$(BIN)/dagster definitions validate -w workspace.yaml
+
+## Rewrite README.md's data dictionary from sql/*/comments.yaml and variables.yaml (after adding a table).
+kamus: install
+	$(BIN)/dtsen kamus
 
 ## Dagster UI on this code location.
 dev: install

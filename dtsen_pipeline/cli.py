@@ -29,11 +29,65 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--partition", default=None, help="one quarter, e.g. 2025-07-01 (default: every quarter found)")
     run.add_argument("--mapping", default=None, help="column mapping file (default: the built-in mapping.yaml)")
 
+    kamus = sub.add_parser("kamus", help="rewrite README.md's data dictionary from sql/*/comments.yaml and variables.yaml")
+    kamus.add_argument("--readme", default=None, help="the README to rewrite (default: the project's README.md)")
+    kamus.add_argument("--check", action="store_true", help="only say whether it is up to date (exit 1 when not)")
+
+    ekspor = sub.add_parser("ekspor-pseudonim", help="Parquet of every published table with NIK, KK and ids replaced by "
+                            "HMAC-SHA256 with your secret salt, names and addresses dropped")
+    ekspor.add_argument("--db", required=True, help="DuckDB file of the pipeline")
+    ekspor.add_argument("--out", required=True, help="folder for <table>.parquet and ekspor.json")
+    ekspor.add_argument("--salt-file", required=True, help="file holding your secret salt (at least 16 bytes; keep it apart)")
+    ekspor.add_argument("--periode", default=None, help="one quarter, e.g. 2025-07-01 (default: every quarter)")
+
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
     if args.command == "generate":
         return _generate(args)
+    if args.command == "kamus":
+        return _kamus(args)
+    if args.command == "ekspor-pseudonim":
+        return _ekspor(args)
     return _run(args)
+
+
+def _kamus(args) -> int:
+    from . import kamus
+
+    readme = Path(args.readme) if args.readme else kamus.README
+    try:
+        text = readme.read_text(encoding="utf-8")
+        new = kamus.updated_readme(text, kamus.render())
+    except (OSError, kamus.KamusError) as exc:
+        print(f"dtsen kamus: {exc}", file=sys.stderr)
+        return 2
+    if new == text:
+        print(f"{readme}: data dictionary up to date")
+        return 0
+    if args.check:
+        print(f"{readme}: data dictionary out of date: run `dtsen kamus` (or `make kamus`)", file=sys.stderr)
+        return 1
+    readme.write_text(new, encoding="utf-8")
+    print(f"{readme}: data dictionary rewritten")
+    return 0
+
+
+def _ekspor(args) -> int:
+    from .ekspor import EksporError, export, read_salt
+    from .resources import StorageLockedError
+
+    try:
+        tables = export(args.db, args.out, read_salt(args.salt_file), args.periode)
+    except EksporError as exc:
+        print(f"dtsen ekspor-pseudonim: {exc}", file=sys.stderr)
+        return 2
+    except StorageLockedError as exc:
+        print(f"dtsen ekspor-pseudonim: {exc}", file=sys.stderr)
+        return 3
+    for t in tables:
+        print(f"{t.name}: {t.rows:,} rows; pseudonymised {', '.join(t.samarkan) or '-'}; dropped {', '.join(t.buang) or '-'}")
+    print(f"written to {args.out} ({len(tables)} Parquet files and ekspor.json)")
+    return 0
 
 
 def _generate(args) -> int:

@@ -11,6 +11,7 @@ from .assets.ingest import build_read_assets
 from .assets.sources import build_raw_assets
 from .assets.standardise import standardise_assets
 from .assets.golden import golden_assets
+from .assets.publish import build_katalog
 from .assets.rank import rank_assets
 from .assets.target import ProgramRules, target_assets
 from .assets.target_eval import evaluasi_sasaran
@@ -39,12 +40,13 @@ def build_definitions(data_dir: str | None = None, database: str | None = None, 
     assets = [*build_raw_assets(mapping), *build_read_assets(mapping), *standardise_assets, padan_dukcapil, *golden_assets, *rank_assets,
               *target_assets, daftar_desa]
     evaluation = [evaluasi_padan, evaluasi_sasaran] if (Path(raw.data_dir) / "truth").is_dir() else []  # synthetic worlds only
+    publish = [build_katalog([*assets, *evaluation])]  # the last stage: after every other asset
     # DuckDB has one writer per file: the job runs its steps in one process, one at a time.
     job = define_asset_job("dtsen_kuartalan", selection="*", partitions_def=quarterly, executor_def=in_process_executor,
                            hooks={step_done, step_failed},  # "step N/M done" after each step
                            description="Every asset of one quarter, from raw files to published tables.")
     return Definitions(
-        assets=[*assets, *evaluation],
+        assets=[*assets, *evaluation, *publish],
         asset_checks=[*build_raw_checks(mapping), *build_read_checks(mapping), *standardise_checks,
                       *build_expectation_checks(assets), *unify_checks, *rank_checks, *target_checks],
         jobs=[job],

@@ -21,6 +21,7 @@ def test_definitions_load_with_an_asset_and_check_per_source(tiny_world, tmp_pat
     world, _ = tiny_world
     sources = load_mapping()
     stages = {t.name for t in TABLES} | {"padan_dukcapil"} | {a.key.to_user_string() for a in [*golden_assets, *target_assets, daftar_desa]}
+    stages |= {"katalog"}  # stage publish
     for data_dir, evaluation in ((tmp_path, set()), (world, {"evaluasi_padan", "evaluasi_sasaran"})):  # evaluation only beside a truth
         defs = build_definitions(data_dir=str(data_dir))
         Definitions.validate_loadable(defs)

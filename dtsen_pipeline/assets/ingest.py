@@ -17,6 +17,7 @@ from ..privacy import mask_frame, mask_text
 from ..resources import DuckDBStorage, RawData
 from ..sources.mapping import load_mapping
 from ..sources.readers import ExtractError, read_extract
+from .comments import apply_comments
 from .sources import GROUP, raw_asset_name
 
 PREVIEW_ROWS = 5
@@ -57,6 +58,7 @@ def _build(source: str, entry: dict) -> AssetsDefinition:
         periode = context.partition_key
         quarter = raw.quarter_dir(periode)
         storage.run_sql_file("sources/ingest.sql")
+        apply_comments(storage, "ditolak")
         metadata: dict = {}
         rejected_parts = []
         for name, spec in raw.mapping()[source]["files"].items():
