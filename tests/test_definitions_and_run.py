@@ -12,6 +12,7 @@ from dtsen_pipeline.assets.golden import golden_assets
 from dtsen_pipeline.assets.standardise import TABLES
 from dtsen_pipeline.assets.target import target_assets
 from dtsen_pipeline.assets.target_lists import daftar_desa
+from dtsen_pipeline.assets.rank import rank_assets
 from dtsen_pipeline.definitions import build_definitions
 from dtsen_pipeline.partitions import quarterly
 from dtsen_pipeline.sources.mapping import load_mapping
@@ -20,7 +21,7 @@ from dtsen_pipeline.sources.mapping import load_mapping
 def test_definitions_load_with_an_asset_and_check_per_source(tiny_world, tmp_path):
     world, _ = tiny_world
     sources = load_mapping()
-    stages = {t.name for t in TABLES} | {"padan_dukcapil"} | {a.key.to_user_string() for a in [*golden_assets, *target_assets, daftar_desa]}
+    stages = {t.name for t in TABLES} | {"padan_dukcapil"} | {a.key.to_user_string() for a in [*golden_assets, *rank_assets, *target_assets, daftar_desa]}
     stages |= {"katalog"}  # stage publish
     for data_dir, evaluation in ((tmp_path, set()), (world, {"evaluasi_padan", "evaluasi_sasaran"})):  # evaluation only beside a truth
         defs = build_definitions(data_dir=str(data_dir))

@@ -3,7 +3,7 @@ individuals at every level, deciles in score order, recaps that add up, transiti
 
 from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, MetadataValue, asset_check
 
-from ..assets.rank import model_pmt, peringkat, rekap_desil, sql_file, transisi_desil
+from ..assets.rank import evaluasi_pmt, fitur_keluarga, fitur_survei, model_pmt, peringkat, rekap_desil, sql_file, transisi_desil
 from ..assets.golden import previous_quarter
 from ..resources import DuckDBStorage
 
@@ -110,3 +110,54 @@ def transisi_lengkap(context: AssetCheckExecutionContext, storage: DuckDBStorage
 
 
 rank_checks = [peringkat_lengkap, desil_seimbang, urutan_desil, model_layak, rekap_cocok, transisi_lengkap]
+
+
+@asset_check(asset=fitur_keluarga, name="satu_baris_per_keluarga", blocking=True,
+             description="Every family with status_data terdata has exactly one row of model inputs (none lost before scoring).")
+def fitur_satu_baris(context: AssetCheckExecutionContext, storage: DuckDBStorage) -> AssetCheckResult:
+    frame = storage.query("""
+        WITH k AS (SELECT id_keluarga FROM main.keluarga WHERE periode = $1 AND status_data = 'terdata'),
+             f AS (SELECT id_keluarga, count(*) AS n FROM rank.fitur_keluarga WHERE periode = $1 GROUP BY 1)
+        SELECT count(*) FILTER (f.id_keluarga IS NULL) AS tanpa_fitur, count(*) FILTER (k.id_keluarga IS NULL) AS bukan_keluarga_terdata,
+               count(*) FILTER (f.n > 1) AS ganda, count(*) AS keluarga
+        FROM k FULL JOIN f USING (id_keluarga)""", [context.partition_key])
+    row = frame.iloc[0]
+    passed = row["tanpa_fitur"] == 0 and row["bukan_keluarga_terdata"] == 0 and row["ganda"] == 0
+    return AssetCheckResult(passed=bool(passed), severity=AssetCheckSeverity.ERROR, metadata={"rincian": _md(frame)})
+
+
+@asset_check(asset=fitur_survei, name="survei_cukup", blocking=True,
+             description="Every surveyed family has one row, and enough of them (at least 50 in 2 kecamatan) have a usable "
+                         "consumption, weight and members for a PMT model to be trained and judged.")
+def survei_cukup(context: AssetCheckExecutionContext, storage: DuckDBStorage) -> AssetCheckResult:
+    frame = storage.query("""
+        SELECT (SELECT count(*) FROM main.stg_survei WHERE periode = $1) AS disurvei,
+               count(*) AS baris, count(DISTINCT id_sumber) AS keluarga_berbeda,
+               count(*) FILTER (konsumsi_per_kapita > 0 AND bobot > 0 AND jumlah_anggota > 0) AS layak,
+               count(DISTINCT coalesce(kode_kecamatan, kode_kabupaten))
+                   FILTER (konsumsi_per_kapita > 0 AND bobot > 0 AND jumlah_anggota > 0) AS kecamatan
+        FROM rank.fitur_survei WHERE periode = $1""", [context.partition_key])
+    row = frame.iloc[0]
+    passed = row["disurvei"] == row["baris"] == row["keluarga_berbeda"] and row["layak"] >= 50 and row["kecamatan"] >= 2
+    return AssetCheckResult(passed=bool(passed), severity=AssetCheckSeverity.ERROR, metadata={"rincian": _md(frame)},
+                            description=None if passed else "the survey is incomplete or too small to train the PMT model")
+
+
+@asset_check(asset=evaluasi_pmt, name="metrik_lengkap", blocking=False,
+             description="Every candidate model has its four cross-validated metrics, each a number in its range; with a "
+                         "truth, the ranking's truth metrics and a confusion that counts every judged family.")
+def metrik_lengkap(context: AssetCheckExecutionContext, storage: DuckDBStorage) -> AssetCheckResult:
+    frame = storage.query("""
+        SELECT sumber_evaluasi, algoritma, count(*) FILTER (metrik <> 'konfusi_keluarga') AS metrik,
+               count(*) FILTER (nilai IS NULL OR isnan(nilai)) AS kosong,
+               count(*) FILTER (metrik IN ('galat_inklusi', 'galat_eksklusi', 'tepat_40_persen_termiskin') AND NOT nilai BETWEEN 0 AND 1) AS di_luar,
+               sum(nilai) FILTER (metrik = 'konfusi_keluarga') AS konfusi, max(nilai) FILTER (metrik = 'keluarga_dinilai') AS dinilai
+        FROM main.evaluasi_pmt WHERE periode = ? GROUP BY ALL ORDER BY ALL""", [context.partition_key])
+    survey = frame[frame["sumber_evaluasi"] == "survei_cv"]
+    truth = frame[frame["sumber_evaluasi"] == "kebenaran"]
+    passed = (len(survey) >= 1 and (survey["metrik"] == 4).all() and (frame["kosong"] == 0).all() and (frame["di_luar"] == 0).all()
+              and (truth.empty or (truth["konfusi"] == truth["dinilai"]).all()))
+    return AssetCheckResult(passed=bool(passed), severity=AssetCheckSeverity.WARN, metadata={"rincian": _md(frame)})
+
+
+rank_checks += [fitur_satu_baris, survei_cukup, metrik_lengkap]
