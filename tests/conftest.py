@@ -87,3 +87,13 @@ def tiny_db_two_quarters(tiny_db, tiny_world, tmp_path_factory):
         shutil.copytree(tiny_db.parent / "model", folder / "model")
     assert main(["run", "--data", str(world), "--db", str(db), "--partition", "2025-04-01"]) == 0
     return db
+
+
+@pytest.fixture(scope="module")
+def con_two_quarters(tiny_db_two_quarters):
+    """A read-only connection to `tiny_db_two_quarters`, one per test module."""
+    import duckdb
+
+    c = duckdb.connect(str(tiny_db_two_quarters), read_only=True)
+    yield c
+    c.close()

@@ -1,17 +1,14 @@
 """Golden records over the tiny world's four quarters: stable ids, a family split linked to its
 origin, nothing dropped, duplicates reported, families without data listed."""
 
-import duckdb
 import pytest
 
 from dtsen_pipeline.assets.golden import previous_quarter
 
 
 @pytest.fixture(scope="module")
-def con(tiny_db_two_quarters):
-    c = duckdb.connect(str(tiny_db_two_quarters), read_only=True)
-    yield c
-    c.close()
+def con(con_two_quarters):
+    return con_two_quarters
 
 
 def one(con, sql):

@@ -77,10 +77,8 @@ def test_ranking_metrics_see_a_perfect_and_a_reversed_ranking():
 
 
 @pytest.fixture(scope="module")
-def con(tiny_db_two_quarters):
-    c = duckdb.connect(str(tiny_db_two_quarters), read_only=True)
-    yield c
-    c.close()
+def con(con_two_quarters):
+    return con_two_quarters
 
 
 def frame(con, sql, params=None):

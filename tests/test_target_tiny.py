@@ -2,7 +2,6 @@
 village workbooks on disk with their villages' rows, graduation seen across quarters, and the
 candidate lists doing better than chance against the truth."""
 
-import duckdb
 import openpyxl
 import pytest
 
@@ -10,10 +9,8 @@ from conftest import TINY_QUARTER
 
 
 @pytest.fixture(scope="module")
-def con(tiny_db_two_quarters):
-    c = duckdb.connect(str(tiny_db_two_quarters), read_only=True)
-    yield c
-    c.close()
+def con(con_two_quarters):
+    return con_two_quarters
 
 
 def one(con, sql):

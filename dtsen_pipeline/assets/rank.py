@@ -43,24 +43,25 @@ def _markdown(frame: pd.DataFrame) -> MetadataValue:
     return MetadataValue.md(frame.to_markdown(index=False, floatfmt="g"))
 
 
+def _features(context: AssetExecutionContext, storage: DuckDBStorage, kind: str) -> MaterializeResult:
+    periode = context.partition_key
+    rows = storage.replace_partition_from_sql(f"rank.fitur_{kind}", periode, features_sql(kind), params={"periode": periode})
+    context.log.info("rank.fitur_%s %s: %d families", kind, periode, rows)
+    return MaterializeResult(metadata={"keluarga": rows})
+
+
 @asset(group_name=GROUP, partitions_def=quarterly, deps=["stg_survei", "stg_survei_anggota"], kinds={"duckdb"},
        description="Working table rank.fitur_survei: the PMT model's inputs (housing, assets, livestock, members' demography, "
                    "education, work and health) for every surveyed family, with its measured per-capita consumption and weight.")
 def fitur_survei(context: AssetExecutionContext, storage: DuckDBStorage) -> MaterializeResult:
-    periode = context.partition_key
-    rows = storage.replace_partition_from_sql("rank.fitur_survei", periode, features_sql("survei"), params={"periode": periode})
-    context.log.info("rank.fitur_survei %s: %d surveyed families", periode, rows)
-    return MaterializeResult(metadata={"keluarga": rows})
+    return _features(context, storage, "survei")
 
 
 @asset(group_name=GROUP, partitions_def=quarterly, deps=["keluarga", "individu"], kinds={"duckdb"},
        description="Working table rank.fitur_keluarga: the same model inputs for every family a source describes "
                    "(keluarga.status_data = terdata), as the sources give them (gaps stay NULL and are imputed by the model).")
 def fitur_keluarga(context: AssetExecutionContext, storage: DuckDBStorage) -> MaterializeResult:
-    periode = context.partition_key
-    rows = storage.replace_partition_from_sql("rank.fitur_keluarga", periode, features_sql("keluarga"), params={"periode": periode})
-    context.log.info("rank.fitur_keluarga %s: %d families", periode, rows)
-    return MaterializeResult(metadata={"keluarga": rows})
+    return _features(context, storage, "keluarga")
 
 
 class ModelPmtConfig(Config):
