@@ -13,14 +13,11 @@ from dtsen_pipeline.cli import main
 from dtsen_pipeline.resources import DuckDBStorage
 
 NEXT_QUARTER = "2025-04-01"
-# Columns that describe files written outside the database and not byte-reproducible: the village
-# workbooks (xlsx) come out a byte longer or shorter from one run to the next.
-VOLATILE = {"main.daftar_desa": {"ukuran_byte"}}
 
 
 def table_fingerprints(db, schemas=("main",), periode: str | None = None, folders=()) -> dict[str, tuple]:
     """Per table: (rows, order-independent content hashes) of the quarter's rows (of every row for
-    a table without `periode`), VOLATILE columns left out. Text naming a file under one of ``folders`` (e.g. the rank stage's
+    a table without `periode`). Text naming a file under one of ``folders`` (e.g. the rank stage's
     model files beside the database) counts relative to it, so a copied database compares equal."""
     con = duckdb.connect(str(db), read_only=True)
     try:
@@ -32,8 +29,6 @@ def table_fingerprints(db, schemas=("main",), periode: str | None = None, folder
                                   "ORDER BY column_index", [schema, table]).fetchall()
             values = []
             for name, kind in columns:
-                if name in VOLATILE.get(f"{schema}.{table}", ()):
-                    continue
                 value = f'"{name}"'
                 if kind == "VARCHAR":
                     for folder in folders:
