@@ -28,7 +28,9 @@ metrik AS (
     SELECT 'desil_selisih_maks_1', count(*) FILTER (abs(desil_nasional - desil_benar) <= 1) / count(*) FROM pasangan
 )
 SELECT $periode AS periode, $versi_model AS versi_model, 'kebenaran' AS sumber_evaluasi, $algoritma AS algoritma,
-       metrik, CAST(NULL AS INTEGER) AS desil_prediksi, CAST(NULL AS INTEGER) AS desil_benar, CAST(nilai AS DOUBLE) AS nilai
+       metrik, CAST(NULL AS INTEGER) AS desil_prediksi, CAST(NULL AS INTEGER) AS desil_benar,
+       -- rounded: corr() sums in parallel in any order, and a re-run must give the same table
+       round(CAST(nilai AS DOUBLE), 10) AS nilai
 FROM metrik
 UNION ALL
 -- confusion of predicted vs true national desil (families)

@@ -1,7 +1,9 @@
 -- The members' part of the PMT inputs, shared by fitur_keluarga.sql and fitur_survei.sql: one row
 -- per family (kunci) from its members (agt). Counts that rest on a socio-economic variable are
 -- NULL when no member of the family has that variable (unknown, to be imputed), not 0.
--- «urutan_ijazah» is the diploma's position in the catalogue's order (1 = no diploma).
+-- «urutan_ijazah» is the diploma's position in the catalogue's order (1 = no diploma). The head's
+-- values all come from one head, the first by kunci_anggota, so a family recorded with two heads
+-- gets the same inputs on every run (any_value would not: parallel aggregation picks either).
 , anggota AS (
     SELECT
         kunci,
@@ -10,14 +12,14 @@
         count(*) FILTER (umur BETWEEN 5 AND 14) AS anak_5_14,
         count(*) FILTER (umur BETWEEN 15 AND 59) AS usia_15_59,
         count(*) FILTER (umur >= 60) AS lansia_60,
-        CAST(any_value(jenis_kelamin = 'P') FILTER (hubungan_keluarga = 'KEPALA KELUARGA') AS INTEGER) AS kepala_perempuan,
-        any_value(umur) FILTER (hubungan_keluarga = 'KEPALA KELUARGA') AS kepala_umur,
-        any_value(ijazah_tertinggi) FILTER (hubungan_keluarga = 'KEPALA KELUARGA') AS kepala_ijazah,
-        any_value(status_bekerja) FILTER (hubungan_keluarga = 'KEPALA KELUARGA') AS kepala_status_bekerja,
+        CAST(arg_min(jenis_kelamin = 'P', kunci_anggota) FILTER (hubungan_keluarga = 'KEPALA KELUARGA') AS INTEGER) AS kepala_perempuan,
+        arg_min(umur, kunci_anggota) FILTER (hubungan_keluarga = 'KEPALA KELUARGA') AS kepala_umur,
+        arg_min(ijazah_tertinggi, kunci_anggota) FILTER (hubungan_keluarga = 'KEPALA KELUARGA') AS kepala_ijazah,
+        arg_min(status_bekerja, kunci_anggota) FILTER (hubungan_keluarga = 'KEPALA KELUARGA') AS kepala_status_bekerja,
         -- a head who does not work has no industry and no employment status: that is a value, not a gap
-        any_value(CASE WHEN status_bekerja = 'TIDAK BEKERJA' THEN 'TIDAK BEKERJA' ELSE lapangan_usaha END)
+        arg_min(CASE WHEN status_bekerja = 'TIDAK BEKERJA' THEN 'TIDAK BEKERJA' ELSE lapangan_usaha END, kunci_anggota)
             FILTER (hubungan_keluarga = 'KEPALA KELUARGA') AS kepala_lapangan_usaha,
-        any_value(CASE WHEN status_bekerja = 'TIDAK BEKERJA' THEN 'TIDAK BEKERJA' ELSE status_kedudukan_kerja END)
+        arg_min(CASE WHEN status_bekerja = 'TIDAK BEKERJA' THEN 'TIDAK BEKERJA' ELSE status_kedudukan_kerja END, kunci_anggota)
             FILTER (hubungan_keluarga = 'KEPALA KELUARGA') AS kepala_kedudukan_kerja,
         max({{urutan_ijazah}}) AS ijazah_tertinggi_keluarga,
         CASE WHEN count(status_bekerja) > 0 THEN count(*) FILTER (status_bekerja = 'BEKERJA') END AS bekerja,

@@ -10,7 +10,7 @@ WITH kel AS (
     WHERE t.periode = $periode AND t.status_data = 'terdata'
 ),
 agt AS (
-    SELECT t.id_keluarga AS kunci, t.umur, t.jenis_kelamin, t.hubungan_keluarga,
+    SELECT t.id_keluarga AS kunci, t.id_individu AS kunci_anggota, t.umur, t.jenis_kelamin, t.hubungan_keluarga,
         {{variabel_anggota}}
     FROM main.individu t
     WHERE t.periode = $periode

@@ -11,7 +11,7 @@ WITH kel AS (
     WHERE t.periode = $periode
 ),
 agt AS (
-    SELECT t.id_sumber AS kunci, t.umur, t.jenis_kelamin, t.hubungan_keluarga,
+    SELECT t.id_sumber AS kunci, lpad(CAST(t.nomor_anggota AS VARCHAR), 6, '0') || '|' || t.baris AS kunci_anggota, t.umur, t.jenis_kelamin, t.hubungan_keluarga,
         {{variabel_anggota}}
     FROM main.stg_survei_anggota t
     WHERE t.periode = $periode
