@@ -117,7 +117,7 @@ def compare(survey: pd.DataFrame) -> Comparison:
 
 
 def _compare(survey: pd.DataFrame) -> Comparison:
-    data = survey[usable(survey)].sort_values(survey.columns[1], kind="stable").reset_index(drop=True)
+    data = survey[usable(survey)].sort_values("id_sumber", kind="stable").reset_index(drop=True)
     categorical, numeric = split_columns(data)
     X = data[categorical + numeric]
     X = X.astype({c: object for c in categorical})
