@@ -39,6 +39,22 @@ def mask_text(text: str) -> str:
     return _DIGITS.sub(lambda m: mask_number(m.group(0)), text)
 
 
+# Where DuckDB quotes a data value in an error: "Could not convert string 'SITI AMINAH' to INT32",
+# 'invalid date field format: "SITI"', 'duplicate key "3403014703850001"', "value '...'".
+_QUOTED_VALUE = re.compile(r"""((?:string|format:|key|value) )(['"])(.*?)\2""")
+
+
+def mask_error(text: str) -> str:
+    """An error message safe to log: NIK/KK-like numbers masked anywhere, and the data values
+    DuckDB quotes in conversion and constraint errors masked as names (initials) or numbers."""
+    def value(m: re.Match) -> str:
+        v = m.group(3)
+        masked = mask_number(v) if sum(c.isdigit() for c in v) >= 6 else mask_name(v)
+        return f"{m.group(1)}{m.group(2)}{masked}{m.group(2)}"
+
+    return _QUOTED_VALUE.sub(value, mask_text(text))
+
+
 def _mask_embedded(value: object) -> object:
     if isinstance(value, str):
         return mask_text(value)

@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 from dagster import ConfigurableResource
 
+from .privacy import mask_error
 from .sources.mapping import DEFAULT_MAPPING, load_mapping
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +50,13 @@ class DuckDBStorage(ConfigurableResource):
             raise
         try:
             yield con
+        except duckdb.Error as exc:
+            # a data value in DuckDB's message (a name that does not convert, a duplicate NIK) would reach
+            # Dagster's event log: the same error, masked, without the original chained to it
+            masked = mask_error(str(exc))
+            if masked == str(exc):
+                raise
+            raise type(exc)(masked) from None
         finally:
             con.close()
 
@@ -74,6 +82,7 @@ class DuckDBStorage(ConfigurableResource):
             con.execute("BEGIN TRANSACTION")
             try:
                 con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM ({select_sql}) LIMIT 0", params or {})
+                _add_new_columns(con, table, select_sql, params)
                 con.execute(f"DELETE FROM {table} WHERE {condition}", list(filters.values()))
                 rows = con.execute(f"INSERT INTO {table} BY NAME {select_sql}", params or {}).fetchall()[0][0]
                 con.execute("COMMIT")
@@ -91,6 +100,16 @@ class DuckDBStorage(ConfigurableResource):
     def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
         with self.connect() as con:
             return con.execute(sql, params or []).df()
+
+
+def _add_new_columns(con: duckdb.DuckDBPyConnection, table: str, select_sql: str, params: dict | None) -> None:
+    """A table written by an earlier version of the pipeline lacks the columns added since: add
+    them (NULL in the quarters written before), so that upgrading keeps the other quarters."""
+    wanted = con.execute(f"DESCRIBE SELECT * FROM ({select_sql})", params or {}).fetchall()
+    have = {r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()}
+    for name, kind, *_ in wanted:
+        if name not in have:
+            con.execute(f'ALTER TABLE {table} ADD COLUMN "{name}" {kind}')
 
 
 class RawData(ConfigurableResource):

@@ -1,6 +1,7 @@
 import json
 import re
 import shutil
+import traceback
 from pathlib import Path
 
 import duckdb
@@ -169,3 +170,27 @@ def test_event_log_of_real_runs_has_no_identity_in_clear(tiny_run, tiny_world, t
         if leaks:  # reported masked: the test output is a log too
             pytest.fail(f"{len(leaks)} identities in clear in {where}, e.g. {[(w, mask_text(mask_name(v))) for w, v in leaks[:5]]}")
     assert "STEP_FAILURE" in {w.split()[0] for w, _ in event_log_texts(failing_home)}
+
+
+def test_storage_errors_carry_no_data_value_in_clear(tmp_path):
+    """A value DuckDB quotes in an error (a name that does not convert, a duplicate NIK, a NIK in an
+    error() text) reaches the log masked, and nothing unmasked is chained to the error."""
+    from dtsen_pipeline.resources import DuckDBStorage
+
+    storage = DuckDBStorage(database=str(tmp_path / "x.duckdb"))
+    with storage.connect() as con:  # the values sit in a table, as in the pipeline (not in the SQL)
+        con.execute("CREATE TABLE src AS SELECT 'SITI AMINAH' AS nama, 'SUPARMAN' AS nama2, '3403014703850001' AS nik")
+        con.execute("CREATE TABLE t (nik VARCHAR PRIMARY KEY)")
+    cases = {
+        "SELECT CAST(nama AS INTEGER) FROM src": ("S*** A*****", "SITI AMINAH"),
+        "SELECT CAST(nama2 AS DATE) FROM src": ("S*******", "SUPARMAN"),
+        "SELECT error('NIK ' || nik || ' salah') FROM src": ("3403**********01", "3403014703850001"),
+        "INSERT INTO t SELECT nik FROM src UNION ALL SELECT nik FROM src": ("3403**********01", "3403014703850001"),
+    }
+    for sql, (masked, clear) in cases.items():
+        with pytest.raises(duckdb.Error) as raised:
+            storage.query(sql)
+        text = "".join(traceback.format_exception(raised.value))
+        assert masked in text and clear not in text, text
+    with pytest.raises(duckdb.CatalogException, match="tabel_tidak_ada"):  # other errors unchanged
+        storage.query("SELECT * FROM tabel_tidak_ada")
