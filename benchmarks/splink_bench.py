@@ -7,7 +7,7 @@ and the pipeline in the project's:
 
     .venv/bin/python benchmarks/splink_bench.py prepare --work /tmp/splinkbench --scale 0.02
         (project venv) generate the world and run the pipeline for one quarter unless present;
-        export the standardised persons (main.stg_individu) to Parquet; copy the database and time
+        export the standardised persons (standardise.stg_individu) to Parquet; copy the database and time
         materialising only the `padan_dukcapil` asset on the copy; export its answer.
     /tmp/splinkvenv/bin/python benchmarks/splink_bench.py splink --work /tmp/splinkbench --scale 0.02
         (Splink venv) link every DTKS/P3KE/REGSOSEK record to Dukcapil with Splink on the same
@@ -80,7 +80,7 @@ def prepare(args) -> None:
             return False
         with duckdb.connect(str(p["db"]), read_only=True) as con:
             try:
-                return con.execute("SELECT count(*) FROM main.stg_individu WHERE periode = ?", [args.partition]).fetchone()[0] > 0
+                return con.execute("SELECT count(*) FROM standardise.stg_individu WHERE periode = ?", [args.partition]).fetchone()[0] > 0
             except duckdb.CatalogException:
                 return False
 
@@ -91,7 +91,7 @@ def prepare(args) -> None:
         code = subprocess.run([dtsen, "run", "--data", str(p["world"]), "--db", str(p["db"]), "--partition", args.partition],
                               cwd=ROOT, env=env).returncode
         if not has_stg():
-            sys.exit(f"dtsen run exited {code} without main.stg_individu for {args.partition}")
+            sys.exit(f"dtsen run exited {code} without standardise.stg_individu for {args.partition}")
         if code:
             print(f"note: dtsen run exited {code} (a later asset or check failed); stg_individu is there, which is all "
                   "this benchmark needs", flush=True)
@@ -103,11 +103,11 @@ def prepare(args) -> None:
         con.execute(f"""COPY (SELECT sumber || ':' || id_sumber AS uid, sumber, id_sumber,
                                      CASE WHEN nik_bentuk IN ('ok', 'tanggal_mustahil') THEN nik END AS nik,
                                      {INPUT_COLUMNS.replace('nik, ', '', 1)}
-                              FROM main.stg_individu WHERE periode = '{args.partition}' AND sumber <> 'dukcapil'
+                              FROM standardise.stg_individu WHERE periode = '{args.partition}' AND sumber <> 'dukcapil'
                               ORDER BY sumber, id_sumber)
                         TO '{p['sumber']}' (FORMAT parquet)""")
         con.execute(f"""COPY (SELECT nik AS uid, {INPUT_COLUMNS}
-                              FROM main.stg_individu WHERE periode = '{args.partition}' AND sumber = 'dukcapil'
+                              FROM standardise.stg_individu WHERE periode = '{args.partition}' AND sumber = 'dukcapil'
                                     AND nik_bentuk = 'ok' ORDER BY nik)
                         TO '{p['dukcapil']}' (FORMAT parquet)""")
 

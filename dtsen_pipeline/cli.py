@@ -8,6 +8,8 @@ import os
 import sys
 from pathlib import Path
 
+from .stages import STAGES
+
 DEFAULT_SCALE = 0.02
 DEFAULT_SEED = 20250101
 
@@ -28,10 +30,20 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--db", default=None, help="DuckDB file (default: DATA/dtsen.duckdb)")
     run.add_argument("--partition", default=None, help="one quarter, e.g. 2025-07-01 (default: every quarter found)")
     run.add_argument("--mapping", default=None, help="column mapping file (default: the built-in mapping.yaml)")
+    run.add_argument("--sampai", default=None, choices=STAGES, metavar="STAGE",
+                     help="run the stages up to and including this one only (" + ", ".join(STAGES) + "), e.g. "
+                          "`--sampai standardise` to try new extracts before matching (default: every stage)")
 
     kamus = sub.add_parser("kamus", help="rewrite README.md's data dictionary from sql/*/comments.yaml and variables.yaml")
     kamus.add_argument("--readme", default=None, help="the README to rewrite (default: the project's README.md)")
     kamus.add_argument("--check", action="store_true", help="only say whether it is up to date (exit 1 when not)")
+
+    kueri = sub.add_parser("kueri", help="run a SQL file (or -e text) read-only on the DuckDB file and print the results "
+                           "(as `duckdb -readonly FILE < query.sql`, without needing the DuckDB CLI)")
+    kueri.add_argument("file", nargs="?", help="SQL file, e.g. sql/contoh/kandidat_desa.sql")
+    kueri.add_argument("-e", dest="text", default=None, help="SQL text instead of a file")
+    kueri.add_argument("--db", default="data/dtsen.duckdb", help="DuckDB file (default: data/dtsen.duckdb)")
+    kueri.add_argument("--baris", type=int, default=50, help="rows shown per query (default 50)")
 
     ekspor = sub.add_parser("ekspor-pseudonim", help="Parquet of every published table with NIK, KK and ids replaced by "
                             "HMAC-SHA256 with your secret salt, names and addresses dropped")
@@ -48,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
         return _kamus(args)
     if args.command == "ekspor-pseudonim":
         return _ekspor(args)
+    if args.command == "kueri":
+        return _kueri(args, parser)
     return _run(args)
 
 
@@ -69,6 +83,33 @@ def _kamus(args) -> int:
         return 1
     readme.write_text(new, encoding="utf-8")
     print(f"{readme}: data dictionary rewritten")
+    return 0
+
+
+def _kueri(args, parser) -> int:
+    import duckdb
+
+    from .kueri import render, run
+    from .resources import StorageLockedError
+
+    if bool(args.file) == bool(args.text):
+        parser.error("kueri: give a SQL file or -e 'SQL', one of the two")
+    if not Path(args.db).is_file():
+        print(f"dtsen kueri: no database {args.db} (run `make demo` or `dtsen run` first, or give --db)", file=sys.stderr)
+        return 2
+    try:
+        text = args.text or Path(args.file).read_text(encoding="utf-8")
+        results = run(args.db, text)
+    except OSError as exc:
+        print(f"dtsen kueri: {exc}", file=sys.stderr)
+        return 2
+    except StorageLockedError as exc:
+        print(f"dtsen kueri: {exc}", file=sys.stderr)
+        return 3
+    except duckdb.Error as exc:
+        print(f"dtsen kueri: {args.file or 'query'}: {exc}", file=sys.stderr)
+        return 1
+    print(render(results, args.baris))
     return 0
 
 
@@ -126,6 +167,7 @@ def _run(args) -> int:
               "run `dtsen generate` or put extracts there (see README, 'Bring your own extracts')", file=sys.stderr)
         return 2
     job = defs.resolve_job_def("dtsen_kuartalan")
+    selection = _stages_up_to(defs, args.sampai) if args.sampai else None
     valid = set(job.partitions_def.get_partition_keys(dynamic_partitions_store=None))
     instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
     failed = []
@@ -139,7 +181,7 @@ def _run(args) -> int:
         try:
             with defs.resources["storage"].connect():  # held by another process: one clear message, no run
                 pass
-            result = job.execute_in_process(partition_key=key, instance=instance, raise_on_error=False,
+            result = job.execute_in_process(partition_key=key, instance=instance, raise_on_error=False, asset_selection=selection,
                                             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}})
         except StorageLockedError as exc:
             print(f"dtsen run: {exc}", file=sys.stderr)
@@ -159,6 +201,14 @@ def _run(args) -> int:
             failed.append(key)
     _print_summary(defs, quarters)
     return 1 if failed else 0
+
+
+def _stages_up_to(defs, last: str) -> list:
+    """The keys of every asset of the stages (asset groups) up to and including ``last``."""
+    from dagster import AssetSelection
+
+    groups = STAGES[:STAGES.index(last) + 1]
+    return sorted(AssetSelection.groups(*groups).resolve(defs.resolve_asset_graph()), key=lambda k: k.to_user_string())
 
 
 def _locked_error(result) -> str | None:

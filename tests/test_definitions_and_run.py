@@ -45,8 +45,9 @@ def test_quarterly_partition_keys():
 
 
 def test_run_materialises_every_quarter_found(tiny_world, tmp_path, capsys, query_db):
-    # every quarter folder under raw/ is run (two here, to keep the suite short: re-runs are
-    # covered by test_reliability, the whole four quarters by `make demo`)
+    # every quarter folder under raw/ is run (two here, and only the first stage (`--sampai
+    # sources`), to keep the suite short: whole runs of two quarters are the fixture
+    # tiny_db_two_quarters, re-runs test_reliability, the whole four quarters `make demo`)
     world, summary = tiny_world
     quarters = sorted(summary)[:2]
     for part in ("raw", "truth"):
@@ -54,7 +55,7 @@ def test_run_materialises_every_quarter_found(tiny_world, tmp_path, capsys, quer
         for q in quarters:
             (tmp_path / "world" / part / q).symlink_to(world / part / q, target_is_directory=True)
     db = tmp_path / "dtsen.duckdb"
-    assert main(["run", "--data", str(tmp_path / "world"), "--db", str(db)]) == 0
+    assert main(["run", "--data", str(tmp_path / "world"), "--db", str(db), "--sampai", "sources"]) == 0
     out = capsys.readouterr().out
     assert out.count("run ok") == 2
     per_quarter = dict(query_db(db, "SELECT periode, count(DISTINCT sumber) FROM sources.berkas_mentah GROUP BY 1"))
@@ -62,6 +63,10 @@ def test_run_materialises_every_quarter_found(tiny_world, tmp_path, capsys, quer
     dukcapil_rows = query_db(db, "SELECT baris FROM sources.berkas_mentah WHERE periode = '2025-04-01' AND sumber = 'dukcapil'")
     assert dukcapil_rows == [(summary["2025-04-01"]["dukcapil"],)]
     assert query_db(db, "SELECT count(*) FROM sources.berkas_mentah WHERE galat IS NOT NULL") == [(0,)]
+    # --sampai sources: the files were read, no later stage ran
+    assert query_db(db, "SELECT count(*) > 0 FROM sources.dukcapil_individu WHERE periode = '2025-04-01'") == [(True,)]
+    assert query_db(db, "SELECT DISTINCT schema_name FROM duckdb_tables() ORDER BY 1") == [("main",), ("sources",)]
+    assert query_db(db, "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'") == [("ditolak",)]
 
 
 def test_missing_file_and_column_fail_the_check_by_name(tiny_world, tmp_path, capsys):
@@ -72,7 +77,7 @@ def test_missing_file_and_column_fail_the_check_by_name(tiny_world, tmp_path, ca
     dukcapil = data / "raw" / "2025-01-01" / "dukcapil" / "biodata_wni.csv"
     text = dukcapil.read_text(encoding="utf-8")
     dukcapil.write_text(text.replace('"NAMA_LGKP"', '"NAMA"', 1), encoding="utf-8")
-    assert main(["run", "--data", str(data), "--db", str(tmp_path / "x.duckdb")]) == 1
+    assert main(["run", "--data", str(data), "--db", str(tmp_path / "x.duckdb"), "--sampai", "sources"]) == 1
     out = capsys.readouterr().out
     assert "mentah_dtks berkas_lengkap" in out and "dtks/dtks_keluarga*.csv" in out
     assert "mentah_dukcapil berkas_lengkap" in out and "NAMA_LGKP" in out
@@ -122,3 +127,16 @@ def test_replace_partition_is_atomic(tmp_path):
         storage.replace_partition("s.t", "2025-01-01", pd.DataFrame({"periode": ["2025-01-01"], "v": ["not a number"]}))
     assert storage.query("SELECT periode, count(*) n FROM s.t GROUP BY 1 ORDER BY 1").to_dict("list") == {
         "periode": ["2025-01-01", "2025-04-01"], "n": [3, 1]}
+
+
+def test_a_column_added_by_a_newer_version_extends_the_table(tmp_path):
+    import pandas as pd
+
+    from dtsen_pipeline.resources import DuckDBStorage
+
+    storage = DuckDBStorage(database=str(tmp_path / "x.duckdb"))
+    storage.replace_partition("s.t", "2025-01-01", pd.DataFrame({"periode": ["2025-01-01"] * 2, "v": [1, 2]}))
+    # the next version of the pipeline writes a new column: the earlier quarter stays, with NULL there
+    storage.replace_partition("s.t", "2025-04-01", pd.DataFrame({"periode": ["2025-04-01"], "v": [3], "w": ["baru"]}))
+    assert storage.query("SELECT periode, v, coalesce(w, '-') FROM s.t ORDER BY v").values.tolist() == [
+        ["2025-01-01", 1, "-"], ["2025-01-01", 2, "-"], ["2025-04-01", 3, "baru"]]

@@ -25,7 +25,7 @@ def world_db(tiny_db, tmp_path_factory):
     db = tmp_path_factory.mktemp("gx") / "dtsen.duckdb"
     shutil.copy(tiny_db, db)
     with duckdb.connect(str(db), read_only=True) as con:
-        (quarter,), = con.execute("SELECT DISTINCT periode FROM main.stg_individu").fetchall()
+        (quarter,), = con.execute("SELECT DISTINCT periode FROM standardise.stg_individu").fetchall()
     return db, quarter
 
 
@@ -79,8 +79,8 @@ def test_every_suite_passes_on_the_synthetic_world(results):
 def test_failing_examples_are_masked(broken):
     """Failing examples of NIK, KK and id columns (Dukcapil's id is the NIK) never show a number in clear."""
     con, storage, quarter = broken
-    con.execute("UPDATE main.stg_individu SET nik = nik || '1', no_kk = '0' || no_kk, nik_bentuk = nik WHERE sumber = 'dukcapil'")
-    con.execute("UPDATE main.stg_individu SET id_sumber = '3403014703850001' WHERE sumber = 'dukcapil' AND baris % 50 = 0")
+    con.execute("UPDATE standardise.stg_individu SET nik = nik || '1', no_kk = '0' || no_kk, nik_bentuk = nik WHERE sumber = 'dukcapil'")
+    con.execute("UPDATE standardise.stg_individu SET id_sumber = '3403014703850001' WHERE sumber = 'dukcapil' AND baris % 50 = 0")
     con.close()
     result = run_suite(storage, "stg_individu", SUITES["tabel"]["stg_individu"], "dukcapil", quarter, SUITES["sampel"])
     assert not result.passed
@@ -93,8 +93,8 @@ def test_failing_examples_are_masked(broken):
 
 def test_garbage_sex_and_blank_niks_fail_their_checks_as_blocking(broken):
     con, storage, quarter = broken
-    con.execute("UPDATE main.stg_individu SET jenis_kelamin = 'X' WHERE sumber = 'p3ke'")
-    con.execute("UPDATE main.stg_individu SET nik = NULL WHERE sumber = 'dtks' AND baris % 5 = 0")
+    con.execute("UPDATE standardise.stg_individu SET jenis_kelamin = 'X' WHERE sumber = 'p3ke'")
+    con.execute("UPDATE standardise.stg_individu SET nik = NULL WHERE sumber = 'dtks' AND baris % 5 = 0")
     con.close()
     table = SUITES["tabel"]["stg_individu"]
     p3ke = run_suite(storage, "stg_individu", table, "p3ke", quarter, SUITES["sampel"])
@@ -109,7 +109,7 @@ def test_garbage_sex_and_blank_niks_fail_their_checks_as_blocking(broken):
 
 def test_a_non_blocking_failure_warns_and_the_sample_is_deterministic(broken):
     con, storage, quarter = broken
-    con.execute("UPDATE main.stg_keluarga SET tgl_pendataan = DATE '2031-01-01' WHERE sumber = 'regsosek'")
+    con.execute("UPDATE standardise.stg_keluarga SET tgl_pendataan = DATE '2031-01-01' WHERE sumber = 'regsosek'")
     con.close()
     table = SUITES["tabel"]["stg_keluarga"]
     first = run_suite(storage, "stg_keluarga", table, "regsosek", quarter, 1000)
@@ -158,11 +158,11 @@ def test_recipient_lists_per_programme(broken):
     """Each programme's list is judged on its own: a PKH list without KK numbers blocks targeting,
     swapped sex codes on the PBI-JK list only warn, and a duplicated card number is shown masked."""
     con, storage, quarter = broken
-    con.execute("UPDATE main.stg_penerima_bansos SET no_kk = NULL WHERE program = 'pkh' AND baris % 10 < 3")
-    con.execute("UPDATE main.stg_penerima_bansos SET jenis_kelamin = CASE jenis_kelamin WHEN 'L' THEN 'P' ELSE 'L' END "
+    con.execute("UPDATE standardise.stg_penerima_bansos SET no_kk = NULL WHERE program = 'pkh' AND baris % 10 < 3")
+    con.execute("UPDATE standardise.stg_penerima_bansos SET jenis_kelamin = CASE jenis_kelamin WHEN 'L' THEN 'P' ELSE 'L' END "
                 "WHERE program = 'pbi_jk'")
-    (noka,), = con.execute("SELECT min(id_sumber) FROM main.stg_penerima_bansos WHERE program = 'pbi_jk'").fetchall()
-    con.execute("UPDATE main.stg_penerima_bansos SET id_sumber = $noka WHERE program = 'pbi_jk' AND baris % 40 = 0", {"noka": noka})
+    (noka,), = con.execute("SELECT min(id_sumber) FROM standardise.stg_penerima_bansos WHERE program = 'pbi_jk'").fetchall()
+    con.execute("UPDATE standardise.stg_penerima_bansos SET id_sumber = $noka WHERE program = 'pbi_jk' AND baris % 40 = 0", {"noka": noka})
     con.close()
     pkh = _run(storage, "stg_penerima_bansos", "penerima_pkh", quarter)
     assert not pkh.passed and pkh.severity == AssetCheckSeverity.ERROR
@@ -175,7 +175,7 @@ def test_recipient_lists_per_programme(broken):
     assert noka not in text and noka[:4] + "*" * (len(noka) - 6) + noka[-2:] in text
     # the sex codes alone
     con = duckdb.connect(str(storage.database))
-    con.execute("UPDATE main.stg_penerima_bansos SET id_sumber = id_sumber || '-' || baris WHERE program = 'pbi_jk'")
+    con.execute("UPDATE standardise.stg_penerima_bansos SET id_sumber = id_sumber || '-' || baris WHERE program = 'pbi_jk'")
     con.close()
     pbi = _run(storage, "stg_penerima_bansos", "penerima_pbi_jk", quarter)
     assert not pbi.passed and pbi.severity == AssetCheckSeverity.WARN
@@ -183,9 +183,9 @@ def test_recipient_lists_per_programme(broken):
 
 def test_negative_lists(broken):
     con, storage, quarter = broken
-    con.execute("UPDATE main.stg_daftar_negatif SET kategori = 'ASN' WHERE daftar = 'ppatk'")
-    con.execute("UPDATE main.stg_daftar_negatif SET tgl_berlaku = DATE '2099-01-01' WHERE daftar = 'asn' AND baris % 2 = 0")
-    con.execute("UPDATE main.stg_daftar_negatif SET nip = 'x' || nip WHERE daftar = 'asn'")
+    con.execute("UPDATE standardise.stg_daftar_negatif SET kategori = 'ASN' WHERE daftar = 'ppatk'")
+    con.execute("UPDATE standardise.stg_daftar_negatif SET tgl_berlaku = DATE '2099-01-01' WHERE daftar = 'asn' AND baris % 2 = 0")
+    con.execute("UPDATE standardise.stg_daftar_negatif SET nip = 'x' || nip WHERE daftar = 'asn'")
     con.close()
     ppatk = _run(storage, "stg_daftar_negatif", "negatif_ppatk", quarter)
     assert _failed(ppatk) == {("kategori", "be_in_set")} and ppatk.severity == AssetCheckSeverity.ERROR
@@ -197,10 +197,10 @@ def test_negative_lists(broken):
 
 def test_survey_consumption_weights_and_member_counts(broken):
     con, storage, quarter = broken
-    con.execute("UPDATE main.stg_survei SET konsumsi_per_kapita = 0 WHERE baris % 25 = 0")
-    con.execute("UPDATE main.stg_survei SET bobot = -bobot WHERE baris % 30 = 0")
+    con.execute("UPDATE standardise.stg_survei SET konsumsi_per_kapita = 0 WHERE baris % 25 = 0")
+    con.execute("UPDATE standardise.stg_survei SET bobot = -bobot WHERE baris % 30 = 0")
     # members of ~5 % of the households lost: their jumlah_anggota no longer matches the roster
-    con.execute("DELETE FROM main.stg_survei_anggota WHERE nomor_anggota = 1 AND hash(id_sumber) % 20 = 0")
+    con.execute("DELETE FROM standardise.stg_survei_anggota WHERE nomor_anggota = 1 AND hash(id_sumber) % 20 = 0")
     con.close()
     survei = _run(storage, "stg_survei", "survei", quarter)
     assert not survei.passed and survei.severity == AssetCheckSeverity.ERROR
@@ -213,7 +213,7 @@ def test_survey_consumption_weights_and_member_counts(broken):
 
 def test_survey_members_listed_twice_or_keyed_differently(broken):
     con, storage, quarter = broken
-    con.execute("INSERT INTO main.stg_survei_anggota SELECT * FROM main.stg_survei_anggota "
+    con.execute("INSERT INTO standardise.stg_survei_anggota SELECT * FROM standardise.stg_survei_anggota "
                 "WHERE hubungan_keluarga = 'ISTRI' AND baris % 20 = 0")
     con.close()
     anggota = _run(storage, "stg_survei_anggota", "survei", quarter)
@@ -221,7 +221,7 @@ def test_survey_members_listed_twice_or_keyed_differently(broken):
     assert _failed(_run(storage, "stg_survei", "survei", quarter)) == {("anggota_cocok", "be_in_set")}
     # a roster whose household ids are written differently: no family has its members
     con = duckdb.connect(str(storage.database))
-    con.execute("UPDATE main.stg_survei_anggota SET id_sumber = 'R' || id_sumber")
+    con.execute("UPDATE standardise.stg_survei_anggota SET id_sumber = 'R' || id_sumber")
     con.close()
     survei = _run(storage, "stg_survei", "survei", quarter)
     assert survei.description.startswith("anggota_cocok be_in_set: 100.0% unexpected")

@@ -44,7 +44,7 @@ def test_a_split_family_gets_a_new_id_linked_to_its_origin(con):
 
 def test_nothing_is_dropped(con):
     for q in ("2025-01-01", "2025-04-01"):
-        living = one(con, f"""SELECT count(*) FROM stg_individu WHERE periode = '{q}' AND sumber = 'dukcapil'
+        living = one(con, f"""SELECT count(*) FROM standardise.stg_individu WHERE periode = '{q}' AND sumber = 'dukcapil'
                               AND nik_bentuk = 'ok' AND status_hidup <> 'MATI'""")[0]
         assert one(con, f"SELECT count(*), sum(jumlah_anggota) FROM (SELECT count(*) AS n FROM individu WHERE periode = '{q}') "
                         f"CROSS JOIN (SELECT sum(jumlah_anggota) AS jumlah_anggota FROM keluarga WHERE periode = '{q}')") == (1, living)

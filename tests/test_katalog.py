@@ -34,9 +34,11 @@ def test_the_dictionary_holds_every_table_grain_column_and_variable():
     tables, shared = kamus.load()
     text = kamus.render()
     for t in tables:
-        assert f"| `{t.name}` | {t.stage} |" in text
+        assert f"| `{t.label}` | {t.stage} |" in text
         for column, meaning in t.columns.items():
-            assert f"| `{t.name}` | `{column}` | {meaning.replace('|', chr(92) + '|')} |" in text
+            assert f"| `{t.label}` | `{column}` | {meaning.replace('|', chr(92) + '|')} |" in text
+    # the stages' working tables are named with their schema, after the published ones
+    assert text.index("| `standardise.stg_individu` | standardise |") > text.index("| `katalog` | publish |")
     assert "| *shared* | `nik_bentuk` |" in text and "| `jenis_lantai` | keluarga | kategori |" in text  # shared column, variable
     assert "| `individu` | unify | living Dukcapil person per quarter |" in text
     stages = [t.stage for t in tables]

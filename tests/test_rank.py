@@ -2,6 +2,7 @@
 reproducibility, artifact), and the ranking, transitions and recaps of the tiny world."""
 
 import json
+import os
 
 import duckdb
 import numpy as np
@@ -126,6 +127,8 @@ def test_the_model_artifact_reloads_and_scores_identically(con, tiny_db_two_quar
     model_dir = tiny_db_two_quarters.parent / "model"
     [(versi, berkas, sha)] = con.execute("SELECT versi_model, berkas, sha256 FROM model_pmt WHERE periode = ? AND dipilih", [Q1]).fetchall()
     meta = json.loads((model_dir / f"{versi}.json").read_text())
+    # named relative to the database's folder: a copied database (this one) finds its model files
+    assert not os.path.isabs(berkas) and (tiny_db_two_quarters.parent / berkas).is_file()
     assert meta["sha256"] == sha and meta["periode_latih"] == Q1 and meta["fitur_kategori"] and meta["fitur_angka"]
     loaded = artifact.load(model_dir, versi)
     features = frame(con, "SELECT * FROM rank.fitur_keluarga WHERE periode = ? ORDER BY id_keluarga", [Q1])

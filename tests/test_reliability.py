@@ -57,11 +57,11 @@ def test_rerunning_a_quarter_gives_identical_tables(tiny_world, tiny_db, tmp_pat
     world, _ = tiny_world
     db = _copy_db(tiny_db, tmp_path / "db")
     folders = (tiny_db.parent, db.parent)
-    before = table_fingerprints(db, periode=TINY_QUARTER, folders=folders)
-    assert {"main.stg_individu", "main.padan_dukcapil", "main.individu", "main.keluarga"} <= set(before)
-    assert all(before[t][0] > 0 for t in ("main.stg_individu", "main.padan_dukcapil", "main.individu", "main.keluarga"))
+    before = table_fingerprints(db, ("main", "standardise"), periode=TINY_QUARTER, folders=folders)
+    assert {"standardise.stg_individu", "main.padan_dukcapil", "main.individu", "main.keluarga"} <= set(before)
+    assert all(before[t][0] > 0 for t in ("standardise.stg_individu", "main.padan_dukcapil", "main.individu", "main.keluarga"))
     assert main(["run", "--data", str(world), "--db", str(db), "--partition", TINY_QUARTER]) == 0
-    after = table_fingerprints(db, periode=TINY_QUARTER, folders=folders)
+    after = table_fingerprints(db, ("main", "standardise"), periode=TINY_QUARTER, folders=folders)
     changed = sorted(t for t in before if before[t] != after.get(t))
     assert set(after) == set(before) and not changed, f"tables that differ after a re-run: {changed}"
 
@@ -72,13 +72,13 @@ def test_a_run_broken_midway_leaves_the_last_good_quarter_intact(tiny_world, tin
     rows unchanged, and the half-written quarter leaves no row in the failed table nor after it."""
     world, _ = tiny_world
     db = _copy_db(tiny_db, tmp_path / "db")
-    schemas = ("main", "sources", "unify", "rank", "target")
+    schemas = ("main", "sources", "standardise", "unify", "rank", "target")
     before = table_fingerprints(db, schemas, periode=TINY_QUARTER)
 
     original = DuckDBStorage.replace_partition_from_sql
 
     def failing(self, table, periode, select_sql, *args, **kwargs):
-        if table == "main.stg_individu":  # raises for the first row the INSERT reads
+        if table == "standardise.stg_individu":  # raises for the first row the INSERT reads
             select_sql = f"SELECT * FROM ({select_sql}) WHERE error('injected failure: disk full') IS NULL"
         return original(self, table, periode, select_sql, *args, **kwargs)
 
@@ -90,7 +90,7 @@ def test_a_run_broken_midway_leaves_the_last_good_quarter_intact(tiny_world, tin
     con = duckdb.connect(str(db), read_only=True)
     try:
         written = dict(con.execute("SELECT 'dukcapil', count(*) FROM sources.dukcapil_individu WHERE periode = ? UNION ALL "
-                                   "SELECT 'stg_individu', count(*) FROM main.stg_individu WHERE periode = ? UNION ALL "
+                                   "SELECT 'stg_individu', count(*) FROM standardise.stg_individu WHERE periode = ? UNION ALL "
                                    "SELECT 'padan_dukcapil', count(*) FROM main.padan_dukcapil WHERE periode = ?",
                                    [NEXT_QUARTER] * 3).fetchall())
     finally:

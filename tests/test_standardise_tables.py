@@ -29,53 +29,59 @@ def rows(con, sql):
 
 def test_recipient_lists_kept_row_for_row(con, tiny_world):
     _, summary = tiny_world
-    per_program = dict(rows(con, "SELECT program, count(*) FROM stg_penerima_bansos GROUP BY 1"))
+    per_program = dict(rows(con, "SELECT program, count(*) FROM standardise.stg_penerima_bansos GROUP BY 1"))
     assert per_program == {p: summary[QUARTER][f"penerima_{p}"] for p in ("pkh", "sembako", "pbi_jk")}
     # every row has a regency (PBI-JK lists carry only the regency) and the NIK is classified
-    assert rows(con, "SELECT count(*) FROM stg_penerima_bansos WHERE kode_kabupaten IS NULL OR nik_bentuk IS NULL") == [(0,)]
-    assert rows(con, "SELECT count(*) FROM stg_penerima_bansos WHERE NOT wilayah_dikenal") == [(0,)]
-    ok_share = rows(con, "SELECT avg((nik_bentuk = 'ok')::INT) FROM stg_penerima_bansos")[0][0]
+    assert rows(con, "SELECT count(*) FROM standardise.stg_penerima_bansos WHERE kode_kabupaten IS NULL OR nik_bentuk IS NULL") == [(0,)]
+    assert rows(con, "SELECT count(*) FROM standardise.stg_penerima_bansos WHERE NOT wilayah_dikenal") == [(0,)]
+    ok_share = rows(con, "SELECT avg((nik_bentuk = 'ok')::INT) FROM standardise.stg_penerima_bansos")[0][0]
     assert 0.9 < ok_share < 1.0  # the lists carry some broken NIKs, like the real ones
-    assert rows(con, "SELECT DISTINCT jenis_kelamin FROM stg_penerima_bansos WHERE program = 'pbi_jk' ORDER BY 1") == [("L",), ("P",)]
+    assert rows(con, "SELECT DISTINCT jenis_kelamin FROM standardise.stg_penerima_bansos WHERE program = 'pbi_jk' ORDER BY 1") == [("L",), ("P",)]
 
 
 def test_negative_lists(con, tiny_world):
     _, summary = tiny_world
-    per_list = dict(rows(con, "SELECT daftar, count(*) FROM stg_daftar_negatif GROUP BY 1"))
+    per_list = dict(rows(con, "SELECT daftar, count(*) FROM standardise.stg_daftar_negatif GROUP BY 1"))
     assert per_list == {"asn": summary[QUARTER]["negatif_asn"], "ppatk": summary[QUARTER]["negatif_ppatk"]}
-    assert {k for (k,) in rows(con, "SELECT DISTINCT kategori FROM stg_daftar_negatif WHERE daftar = 'asn'")} <= {"ASN", "TNI", "POLRI"}
-    assert rows(con, "SELECT count(*) FROM stg_daftar_negatif WHERE tgl_berlaku IS NULL") == [(0,)]
+    assert {k for (k,) in rows(con, "SELECT DISTINCT kategori FROM standardise.stg_daftar_negatif WHERE daftar = 'asn'")} <= {"ASN", "TNI", "POLRI"}
+    assert rows(con, "SELECT count(*) FROM standardise.stg_daftar_negatif WHERE tgl_berlaku IS NULL") == [(0,)]
 
 
 def test_survey_is_typed_and_crosswalked_to_kemendagri_codes(con):
-    assert rows(con, """SELECT count(*) FROM stg_survei s ANTI JOIN wilayah w
+    assert rows(con, """SELECT count(*) FROM standardise.stg_survei s ANTI JOIN wilayah w
                         ON w.tingkat = 'kabupaten' AND w.kode = s.kode_kabupaten""") == [(0,)]
     # Timor Tengah Selatan is 5304 for BPS and 5302 for Kemendagri
-    assert rows(con, "SELECT DISTINCT kode_kabupaten FROM stg_survei WHERE kode_kabupaten_bps = '5304'") == [("5302",)]
-    assert rows(con, "SELECT count(*) FROM stg_survei WHERE NOT konsumsi_per_kapita > 0 OR bobot IS NULL OR jumlah_anggota IS NULL") == [(0,)]
-    members = rows(con, "SELECT sum(jumlah_anggota) FROM stg_survei")[0][0]
-    assert rows(con, "SELECT count(*) FROM stg_survei_anggota")[0][0] == members
+    assert rows(con, "SELECT DISTINCT kode_kabupaten FROM standardise.stg_survei WHERE kode_kabupaten_bps = '5304'") == [("5302",)]
+    assert rows(con, "SELECT count(*) FROM standardise.stg_survei WHERE NOT konsumsi_per_kapita > 0 OR bobot IS NULL OR jumlah_anggota IS NULL") == [(0,)]
+    members = rows(con, "SELECT sum(jumlah_anggota) FROM standardise.stg_survei")[0][0]
+    assert rows(con, "SELECT count(*) FROM standardise.stg_survei_anggota")[0][0] == members
 
 
 def test_variables_have_their_catalogue_types(con):
     types = dict(rows(con, "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'stg_keluarga'"))
     assert (types["luas_lantai"], types["punya_ac"], types["jumlah_sapi"], types["jenis_lantai"]) == ("DOUBLE", "BOOLEAN", "BIGINT", "VARCHAR")
-    for table, level in (("stg_keluarga", "keluarga"), ("stg_individu", "individu"), ("stg_survei", "keluarga")):
+    for table, level in (("standardise.stg_keluarga", "keluarga"), ("standardise.stg_individu", "individu"),
+                         ("standardise.stg_survei", "keluarga")):
         for name, spec in catalogue()[level].items():
             if spec["tipe"] == "kategori":
                 values = {v for (v,) in rows(con, f"SELECT DISTINCT {name} FROM {table} WHERE {name} IS NOT NULL")}
                 assert values <= set(spec["nilai"]), (table, name)
     # DTKS and REGSOSEK give every housing variable; P3KE only some
-    filled = dict(rows(con, "SELECT sumber, avg((punya_ac IS NOT NULL)::INT) FROM stg_keluarga GROUP BY 1"))
+    filled = dict(rows(con, "SELECT sumber, avg((punya_ac IS NOT NULL)::INT) FROM standardise.stg_keluarga GROUP BY 1"))
     assert filled == {"dtks": 1.0, "regsosek": 1.0, "p3ke": 0.0}
 
 
 def test_every_published_table_and_column_has_a_comment(con):
-    tables = rows(con, "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND comment IS NULL")
-    columns = rows(con, "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'main' AND NOT internal AND comment IS NULL")
-    assert tables == [] and columns == []
-    assert {t for (t,) in rows(con, "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'")} >= {
-        "stg_individu", "stg_keluarga", "stg_penerima_bansos", "stg_daftar_negatif", "stg_survei", "stg_survei_anggota", "wilayah", "ditolak"}
+    # analysts' tables in main; the stage's working tables in schema standardise, commented too
+    for schema in ("main", "standardise"):
+        tables = rows(con, f"SELECT table_name FROM duckdb_tables() WHERE schema_name = '{schema}' AND comment IS NULL")
+        columns = rows(con, "SELECT table_name, column_name FROM duckdb_columns() "
+                            f"WHERE schema_name = '{schema}' AND NOT internal AND comment IS NULL")
+        assert tables == [] and columns == [], schema
+    assert {t for (t,) in rows(con, "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'")} >= {"wilayah", "ditolak"}
+    assert {t for (t,) in rows(con, "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'standardise'")} == {
+        "stg_individu", "stg_keluarga", "stg_penerima_bansos", "stg_daftar_negatif", "stg_survei", "stg_survei_anggota"}
+    assert rows(con, "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND table_name LIKE 'stg_%'") == [(0,)]
 
 
 def test_unfit_values_become_null_are_counted_and_a_lean_mapping_still_works(tiny_world, tmp_path, capsys):
@@ -102,14 +108,14 @@ def test_unfit_values_become_null_are_counted_and_a_lean_mapping_still_works(tin
     lean = tmp_path / "mapping.yaml"
     lean.write_text(yaml.safe_dump(mapping, allow_unicode=True), encoding="utf-8")
     db = tmp_path / "x.duckdb"
-    assert main(["run", "--data", str(data), "--db", str(db), "--mapping", str(lean)]) == 1  # the warning check fails
+    assert main(["run", "--data", str(data), "--db", str(db), "--mapping", str(lean), "--sampai", "standardise"]) == 1  # the warning check fails
     out = capsys.readouterr().out
     assert re.search(rf"stg_keluarga nilai_variabel: dtks.luas_lantai: {broken} of \d+ values unreadable", out)
     assert len(re.findall("check failed", out)) == 1
     c = duckdb.connect(str(db), read_only=True)
     try:
-        assert rows(c, "SELECT count(*) FROM stg_keluarga WHERE sumber = 'dtks' AND luas_lantai IS NULL") == [(broken,)]
-        assert rows(c, "SELECT count(pekerjaan), count(jumlah_usaha) FROM stg_individu WHERE sumber = 'dtks'") == [(0, 0)]
-        assert rows(c, "SELECT count(pekerjaan) > 0 FROM stg_individu WHERE sumber = 'dukcapil'") == [(True,)]
+        assert rows(c, "SELECT count(*) FROM standardise.stg_keluarga WHERE sumber = 'dtks' AND luas_lantai IS NULL") == [(broken,)]
+        assert rows(c, "SELECT count(pekerjaan), count(jumlah_usaha) FROM standardise.stg_individu WHERE sumber = 'dtks'") == [(0, 0)]
+        assert rows(c, "SELECT count(pekerjaan) > 0 FROM standardise.stg_individu WHERE sumber = 'dukcapil'") == [(True,)]
     finally:
         c.close()

@@ -155,9 +155,10 @@ def _tables() -> dict[str, pd.DataFrame]:
 
 def build_db(path):
     con = duckdb.connect(str(path))
+    con.execute("CREATE SCHEMA standardise")
     for name, frame in _tables().items():
         con.register("f", frame)
-        con.execute(f"CREATE TABLE main.{name} AS SELECT * FROM f")
+        con.execute(f"CREATE TABLE {'standardise' if name.startswith('stg_') else 'main'}.{name} AS SELECT * FROM f")
         con.unregister("f")
     con.close()
 
@@ -195,7 +196,7 @@ def status(con, program, nik=None, nama=None):
 def test_every_check_passes_and_every_list_row_is_accounted_for(crafted):
     con, _, checks = crafted
     assert checks and all(checks.values()), checks
-    assert con.execute("SELECT count(*) FROM status_penerima").fetchall() == con.execute("SELECT count(*) FROM stg_penerima_bansos").fetchall()
+    assert con.execute("SELECT count(*) FROM status_penerima").fetchall() == con.execute("SELECT count(*) FROM standardise.stg_penerima_bansos").fetchall()
     assert con.execute("SELECT count(*) FROM kandidat_inclusion_error").fetchall() == \
         con.execute("SELECT count(*) FROM status_penerima WHERE status = 'kandidat_inclusion_error'").fetchall()
 

@@ -21,7 +21,7 @@ def test_every_recipient_list_row_is_accounted_for(con):
     for q in (TINY_QUARTER, "2025-04-01"):
         per_list = con.execute(f"""
             SELECT d.sumber, d.n, s.n, s.beralasan, s.dengan_status
-            FROM (SELECT sumber, count(*) AS n FROM stg_penerima_bansos WHERE periode = '{q}' GROUP BY 1) d
+            FROM (SELECT sumber, count(*) AS n FROM standardise.stg_penerima_bansos WHERE periode = '{q}' GROUP BY 1) d
             LEFT JOIN (SELECT sumber, count(*) AS n, count(*) FILTER (len(alasan) > 0) AS beralasan,
                               count(*) FILTER (status IN ('layak', 'kandidat_inclusion_error')) AS dengan_status
                        FROM status_penerima WHERE periode = '{q}' GROUP BY 1) s USING (sumber)""").fetchall()

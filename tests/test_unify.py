@@ -24,7 +24,7 @@ def rows(db, sql):
 
 
 def test_every_record_has_one_row_and_the_targets_hold_on_the_tiny_world(tiny_db):
-    assert rows(tiny_db, """SELECT count(*) FROM main.stg_individu s ANTI JOIN main.padan_dukcapil p USING (periode, sumber, id_sumber)
+    assert rows(tiny_db, """SELECT count(*) FROM standardise.stg_individu s ANTI JOIN main.padan_dukcapil p USING (periode, sumber, id_sumber)
                            WHERE s.sumber <> 'dukcapil'""") == [(0,)]
     assert rows(tiny_db, "SELECT count(*) - count(DISTINCT (sumber, id_sumber)) FROM main.padan_dukcapil") == [(0,)]
     statuses = {s for (s,) in rows(tiny_db, "SELECT DISTINCT status_padan FROM main.padan_dukcapil")}
@@ -78,13 +78,13 @@ def crafted(tiny_db, tiny_world, tmp_path_factory):
     con = duckdb.connect(str(db))
     try:
         for key, (name, tgl, sex, kk, _) in PEOPLE.items():
-            con.execute("""INSERT INTO main.stg_individu BY NAME SELECT ? AS periode, 'dukcapil' AS sumber, ? AS id_sumber, ? AS nik,
+            con.execute("""INSERT INTO standardise.stg_individu BY NAME SELECT ? AS periode, 'dukcapil' AS sumber, ? AS id_sumber, ? AS nik,
                            nik_bentuk(?) AS nik_bentuk, ? AS no_kk, ? AS nama, nama_baku(?) AS nama_baku, CAST(? AS DATE) AS tgl_lahir,
                            ? AS jenis_kelamin, ? AS kode_desa, ? AS kode_kecamatan, ? AS kode_kabupaten, 'HIDUP' AS status_hidup""",
                         [QUARTER, NIK[key], NIK[key], NIK[key], kk, name, name, tgl, sex, DESA, DESA[:6], DESA[:4]])
         for rid, (key, written, name) in RECORDS.items():
             _, tgl, sex, kk, _ = PEOPLE[key]
-            con.execute("""INSERT INTO main.stg_individu BY NAME SELECT ? AS periode, 'dtks' AS sumber, ? AS id_sumber, ? AS nik,
+            con.execute("""INSERT INTO standardise.stg_individu BY NAME SELECT ? AS periode, 'dtks' AS sumber, ? AS id_sumber, ? AS nik,
                            nik_bentuk(?) AS nik_bentuk, ? AS no_kk, ? AS nama, nama_baku(?) AS nama_baku, CAST(? AS DATE) AS tgl_lahir,
                            ? AS jenis_kelamin, ? AS kode_desa, ? AS kode_kecamatan, ? AS kode_kabupaten""",
                         [QUARTER, rid, written, written, kk, name, name, tgl, sex, DESA, DESA[:6], DESA[:4]])

@@ -1,5 +1,6 @@
-"""DuckDB COMMENTs of the published tables: every table and column in schema `main` says what it
-holds. The texts live beside the SQL (`sql/<stage>/comments.yaml`); the variables' come from
+"""DuckDB COMMENTs of the tables: every table and column in schema `main` (what analysts query) says
+what it holds, and so do the stages' working tables documented beside them (an entry's `skema`, e.g.
+`standardise` for the `stg_*` tables; `main` when absent). The texts live beside the SQL (`sql/<stage>/comments.yaml`); the variables' come from
 variables.yaml. A published column without a text is an error, so the documentation cannot fall
 behind the tables."""
 
@@ -15,7 +16,7 @@ from ..sources.variables import catalogue
 
 @cache
 def comment_texts() -> dict[str, dict]:
-    """``{table: {"table": text, "columns": {column: text}}}`` from every stage's comments.yaml
+    """``{table: {"table": text, "schema": schema, "columns": {column: text}}}`` from every stage's comments.yaml
     (whose ``_umum`` entry gives the texts of columns shared by that stage's tables)."""
     texts: dict[str, dict] = {}
     for path in sorted(SQL_DIR.glob("*/comments.yaml")):
@@ -24,7 +25,7 @@ def comment_texts() -> dict[str, dict]:
         for table, entry in doc.items():
             if table in texts:
                 raise ValueError(f"{path}: table {table} is documented twice")
-            texts[table] = {"table": entry["table"], "columns": {**common, **(entry.get("columns") or {})}}
+            texts[table] = {"table": entry["table"], "schema": entry.get("skema", "main"), "columns": {**common, **(entry.get("columns") or {})}}
     return texts
 
 
@@ -36,20 +37,27 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def apply_comments(storage: DuckDBStorage, table: str) -> None:
-    """COMMENT ON the table ``main.<table>`` and each of its columns; raises naming the columns
-    that have no text."""
+def qualified(table: str) -> str:
+    """``<schema>.<table>`` of a documented table (``main.`` unless its entry names a `skema`)."""
     texts = comment_texts().get(table)
     if texts is None:
-        raise ValueError(f"main.{table} has no entry in any sql/*/comments.yaml")
+        raise ValueError(f"{table} has no entry in any sql/*/comments.yaml")
+    return f"{texts['schema']}.{table}"
+
+
+def apply_comments(storage: DuckDBStorage, table: str) -> None:
+    """COMMENT ON the table (``main.<table>``, or the schema its entry names) and each of its
+    columns; raises naming the columns that have no text."""
+    full = qualified(table)
+    texts, schema = comment_texts()[table], full.split(".")[0]
     variables = _variable_texts()
     with storage.connect() as con:
         columns = [r[0] for r in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' AND table_name = ? ORDER BY ordinal_position",
-            [table]).fetchall()]
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
+            [schema, table]).fetchall()]
         missing = [c for c in columns if c not in texts["columns"] and c not in variables]
         if missing:
-            raise ValueError(f"main.{table}: columns without a comment in sql/*/comments.yaml: {', '.join(missing)}")
-        statements = [f"COMMENT ON TABLE main.{table} IS {_quote(texts['table'])}"]
-        statements += [f"COMMENT ON COLUMN main.{table}.{c} IS {_quote(texts['columns'].get(c) or variables[c])}" for c in columns]
+            raise ValueError(f"{full}: columns without a comment in sql/*/comments.yaml: {', '.join(missing)}")
+        statements = [f"COMMENT ON TABLE {full} IS {_quote(texts['table'])}"]
+        statements += [f"COMMENT ON COLUMN {full}.{c} IS {_quote(texts['columns'].get(c) or variables[c])}" for c in columns]
         con.execute(";\n".join(statements))

@@ -39,6 +39,13 @@ def model_dir(storage: DuckDBStorage) -> Path:
     return Path(os.environ.get("DTSEN_MODEL_DIR") or Path(storage.database).parent / "model")
 
 
+def artifact_path(storage: DuckDBStorage, name: str) -> str:
+    """The model file as `model_pmt.berkas` names it: relative to the database's folder when it
+    lives under it (the file and its models move together), else absolute."""
+    path, base = (model_dir(storage) / name).resolve(), Path(storage.database).resolve().parent
+    return str(path.relative_to(base)) if path.is_relative_to(base) else str(path)
+
+
 def _markdown(frame: pd.DataFrame) -> MetadataValue:
     return MetadataValue.md(frame.to_markdown(index=False, floatfmt="g"))
 
@@ -79,7 +86,7 @@ def _pinned_rows(model: pmt_artifact.Artifact, storage: DuckDBStorage) -> pd.Dat
         "versi_model": model.versi, "algoritma": meta["algoritma"], "dipilih": True,
         "r2_cv": metrics["r2"], "spearman_cv": metrics["spearman"], "galat_inklusi_cv": metrics["galat_inklusi"],
         "galat_eksklusi_cv": metrics["galat_eksklusi"], "keluarga_latih": meta["keluarga_latih"], "keluarga_tidak_dipakai": None,
-        "jumlah_fitur": len(model.categorical) + len(model.numeric), "berkas": str(model_dir(storage) / meta["berkas"]),
+        "jumlah_fitur": len(model.categorical) + len(model.numeric), "berkas": artifact_path(storage, meta["berkas"]),
         "sha256": meta["sha256"]}]).astype({"keluarga_tidak_dipakai": "Int64"})
 
 
@@ -109,7 +116,7 @@ def model_pmt(context: AssetExecutionContext, config: ModelPmtConfig, storage: D
          "r2_cv": m["r2"], "spearman_cv": m["spearman"], "galat_inklusi_cv": m["galat_inklusi"], "galat_eksklusi_cv": m["galat_eksklusi"],
          "keluarga_latih": len(comparison.training), "keluarga_tidak_dipakai": unusable,
          "jumlah_fitur": len(comparison.categorical) + len(comparison.numeric),
-         "berkas": str(model_dir(storage) / saved.meta["berkas"]) if name == comparison.chosen else None,
+         "berkas": artifact_path(storage, saved.meta["berkas"]) if name == comparison.chosen else None,
          "sha256": saved.meta["sha256"] if name == comparison.chosen else None}
         for name, m in comparison.metrics.items()])
     storage.replace_partition_from_sql("main.model_pmt", periode, "SELECT $periode AS periode, * FROM _model",

@@ -17,7 +17,7 @@ from ..privacy import mask_frame
 from ..resources import SQL_DIR, DuckDBStorage, RawData
 from ..sources.mapping import code_macro_sql, date_macro_sql, lookups
 from ..sources.variables import catalogue, typed_projection
-from .comments import apply_comments
+from .comments import apply_comments, qualified
 from .ingest import read_asset_name, text_table
 
 GROUP = "standardise"
@@ -53,7 +53,9 @@ class StgTable:
 
     @property
     def table(self) -> str:
-        return f"main.{self.name}"
+        """Where the table lives: the `stg_*` working tables in schema `standardise`, the region
+        reference `wilayah` (which analysts join) in `main` (sql/standardise/comments.yaml)."""
+        return qualified(self.name)
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -187,12 +189,37 @@ def prepare(raw: RawData, storage: DuckDBStorage) -> None:
         storage.run_sql_file(macro)
 
 
+def move_to_own_schema(storage: DuckDBStorage, spec: StgTable) -> None:
+    """A database built before the working tables had their own schema holds ``main.<name>``:
+    move it, rows of every quarter included, to ``spec.table`` in one transaction (once)."""
+    schema = spec.table.split(".")[0]
+    if schema == "main":
+        return
+    with storage.connect() as con:
+        old = con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+                          "AND schema_name = 'main' AND table_name = ?", [spec.name]).fetchall()[0][0]
+        if not old:
+            return
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(f"CREATE TABLE IF NOT EXISTS {spec.table} AS FROM main.{spec.name} LIMIT 0")
+            con.execute(f"INSERT INTO {spec.table} BY NAME FROM main.{spec.name} "  # a quarter already rebuilt there wins
+                        f"WHERE periode NOT IN (SELECT DISTINCT periode FROM {spec.table})")
+            con.execute(f"DROP TABLE main.{spec.name}")
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+
+
 def _build(spec: StgTable) -> AssetsDefinition:
     @asset(name=spec.name, group_name=GROUP, partitions_def=quarterly, kinds={"duckdb"}, description=spec.description,
            deps=[read_asset_name(s) for s in (*spec.sources, "wilayah")] if spec.name != "wilayah" else [read_asset_name("wilayah")])
     def _asset(context: AssetExecutionContext, raw: RawData, storage: DuckDBStorage) -> MaterializeResult:
         periode = context.partition_key
         prepare(raw, storage)
+        move_to_own_schema(storage, spec)
         rows = storage.replace_partition_from_sql(spec.table, periode, render_sql(storage, spec), params={"periode": periode})
         apply_comments(storage, spec.name)
         context.log.info("%s %s: %d rows", spec.name, periode, rows)

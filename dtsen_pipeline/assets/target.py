@@ -130,7 +130,7 @@ def status_penerima(context: AssetExecutionContext, storage: DuckDBStorage, atur
     write(context, storage, rules, "target.kelayakan", sql_file("kelayakan"), comment=False)
     rows = write(context, storage, rules, "main.status_penerima", sql_file("status_penerima"),
                  batas_kemiripan_nama=params["batas_kemiripan_nama"])
-    [(listed,)] = storage.query("SELECT count(*) FROM main.stg_penerima_bansos WHERE periode = ?", [periode]).itertuples(index=False)
+    [(listed,)] = storage.query("SELECT count(*) FROM standardise.stg_penerima_bansos WHERE periode = ?", [periode]).itertuples(index=False)
     preview = storage.query("""SELECT * FROM (SELECT program, nik, nama, status_nik, nik_saran, desil, array_to_string(alasan, ', ') AS alasan
                                FROM main.status_penerima WHERE periode = ? AND status <> 'layak') USING SAMPLE 5 ROWS (reservoir, 7)""",
                             [periode])

@@ -51,7 +51,7 @@ def padan_dukcapil(context: AssetExecutionContext, storage: DuckDBStorage) -> Ma
     patterns = storage.query(f"SELECT acak, {', '.join(FEATURES)}, count(*) AS n FROM unify.kandidat WHERE periode = ? GROUP BY ALL",
                              [periode])
     chance = fellegi_sunter.chance_levels(patterns[patterns["acak"]], FEATURES)
-    population = int(storage.query("SELECT count(*) AS n FROM main.stg_individu WHERE periode = ? AND sumber = 'dukcapil'",
+    population = int(storage.query("SELECT count(*) AS n FROM standardise.stg_individu WHERE periode = ? AND sumber = 'dukcapil'",
                                    [periode])["n"].iloc[0])
     fitted = fellegi_sunter.fit(patterns[~patterns["acak"]], FEATURES)
     model = fellegi_sunter.with_chance(fitted, chance, population)

@@ -19,6 +19,7 @@ from dagster import (AssetCheckExecutionContext, AssetCheckResult, AssetCheckSev
                      MetadataValue, asset_check)
 
 from ..privacy import mask_frame, mask_number, mask_text
+from ..assets.comments import qualified
 from ..resources import DuckDBStorage
 
 SUITES_FILE = Path(__file__).with_name("suites.yaml")
@@ -65,7 +66,7 @@ def read_sample(storage: DuckDBStorage, table: dict, name: str, sumber: str | No
     """The sample to validate (columns the table has, and the table's `turunan`: columns computed
     by a SQL expression over the row ``t``, e.g. a count in another table; a column missing from
     both then fails its expectations) and the number of rows it is drawn from."""
-    relation, key = table.get("tabel", f"main.{name}"), table["kunci"]
+    relation, key = table.get("tabel") or qualified(name), table["kunci"]
     where = "t.periode = $periode" + (f" AND t.{table.get('kolom_sumber', 'sumber')} = $sumber" if sumber else "")
     params = {"periode": periode, **({"sumber": sumber} if sumber else {})}
     derived = table.get("turunan") or {}

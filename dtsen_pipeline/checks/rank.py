@@ -131,7 +131,7 @@ def fitur_satu_baris(context: AssetCheckExecutionContext, storage: DuckDBStorage
                          "consumption, weight and members for a PMT model to be trained and judged.")
 def survei_cukup(context: AssetCheckExecutionContext, storage: DuckDBStorage) -> AssetCheckResult:
     frame = storage.query("""
-        SELECT (SELECT count(*) FROM main.stg_survei WHERE periode = $1) AS disurvei,
+        SELECT (SELECT count(*) FROM standardise.stg_survei WHERE periode = $1) AS disurvei,
                count(*) AS baris, count(DISTINCT id_sumber) AS keluarga_berbeda,
                count(*) FILTER (konsumsi_per_kapita > 0 AND bobot > 0 AND jumlah_anggota > 0) AS layak,
                count(DISTINCT coalesce(kode_kecamatan, kode_kabupaten))

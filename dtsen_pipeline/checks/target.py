@@ -22,12 +22,12 @@ def _md(frame) -> MetadataValue:
                          "statuses add up to the list's rows (nothing lost, nothing counted twice).")
 def status_penerima_lengkap(context: AssetCheckExecutionContext, storage: DuckDBStorage) -> AssetCheckResult:
     frame = storage.query("""
-        WITH d AS (SELECT sumber, count(*) AS baris_daftar FROM main.stg_penerima_bansos WHERE periode = $1 GROUP BY 1),
+        WITH d AS (SELECT sumber, count(*) AS baris_daftar FROM standardise.stg_penerima_bansos WHERE periode = $1 GROUP BY 1),
              s AS (SELECT sumber, count(*) AS baris_status, count(DISTINCT (file, baris)) AS baris_unik,
                           count(*) FILTER (status = 'layak') AS layak, count(*) FILTER (status = 'kandidat_inclusion_error') AS kandidat,
                           count(*) FILTER (status = 'tanpa_aturan') AS tanpa_aturan
                    FROM main.status_penerima WHERE periode = $1 GROUP BY 1),
-             hilang AS (SELECT p.sumber, count(*) AS tanpa_status FROM main.stg_penerima_bansos p
+             hilang AS (SELECT p.sumber, count(*) AS tanpa_status FROM standardise.stg_penerima_bansos p
                         ANTI JOIN main.status_penerima s ON s.periode = p.periode AND s.sumber = p.sumber AND s.file = p.file AND s.baris = p.baris
                         WHERE p.periode = $1 GROUP BY 1)
         SELECT coalesce(d.sumber, s.sumber) AS sumber, coalesce(baris_daftar, 0) AS baris_daftar, coalesce(baris_status, 0) AS baris_status,
@@ -141,7 +141,7 @@ def daftar_desa_lengkap(context: AssetCheckExecutionContext, storage: DuckDBStor
                          "not assessed), and every programme's list (daftar_penerima) is among the quarter's lists.")
 def daftar_punya_aturan(context: AssetCheckExecutionContext, storage: DuckDBStorage) -> AssetCheckResult:
     frame = storage.query("""
-        WITH d AS (SELECT program AS daftar, count(*) AS baris FROM main.stg_penerima_bansos WHERE periode = $1 GROUP BY 1),
+        WITH d AS (SELECT program AS daftar, count(*) AS baris FROM standardise.stg_penerima_bansos WHERE periode = $1 GROUP BY 1),
              a AS (SELECT program, daftar_penerima AS daftar FROM main.aturan_program WHERE periode = $1 AND daftar_penerima IS NOT NULL)
         SELECT coalesce(d.daftar, a.daftar) AS daftar, a.program, coalesce(d.baris, 0) AS baris
         FROM d FULL JOIN a USING (daftar) ORDER BY 1""", [context.partition_key])

@@ -10,7 +10,7 @@ from ..resources import DuckDBStorage
              description="Every source person record of stg_individu (dtks, p3ke, regsosek) has exactly one row in padan_dukcapil.")
 def padan_satu_baris(context: AssetCheckExecutionContext, storage: DuckDBStorage) -> AssetCheckResult:
     frame = storage.query("""
-        WITH s AS (SELECT sumber, id_sumber, count(*) AS n FROM main.stg_individu WHERE periode = $1 AND sumber <> 'dukcapil' GROUP BY ALL),
+        WITH s AS (SELECT sumber, id_sumber, count(*) AS n FROM standardise.stg_individu WHERE periode = $1 AND sumber <> 'dukcapil' GROUP BY ALL),
              p AS (SELECT sumber, id_sumber, count(*) AS n FROM main.padan_dukcapil WHERE periode = $1 GROUP BY ALL)
         SELECT coalesce(s.sumber, p.sumber) AS sumber,
                count(*) FILTER (p.n IS NULL) AS tanpa_baris, count(*) FILTER (s.n IS NULL) AS tanpa_rekaman,

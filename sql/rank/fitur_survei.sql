@@ -7,13 +7,13 @@ WITH kel AS (
         CAST(t.jumlah_anggota AS BIGINT) AS jumlah_anggota,
         {{variabel}},
         t.konsumsi_per_kapita, t.bobot
-    FROM main.stg_survei t
+    FROM standardise.stg_survei t
     WHERE t.periode = $periode
 ),
 agt AS (
     SELECT t.id_sumber AS kunci, lpad(CAST(t.nomor_anggota AS VARCHAR), 6, '0') || '|' || t.baris AS kunci_anggota, t.umur, t.jenis_kelamin, t.hubungan_keluarga,
         {{variabel_anggota}}
-    FROM main.stg_survei_anggota t
+    FROM standardise.stg_survei_anggota t
     WHERE t.periode = $periode
 )
 {{fitur_anggota}}

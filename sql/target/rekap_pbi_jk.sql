@@ -6,7 +6,7 @@
 WITH daftar AS (
     SELECT s.kode_kabupaten, s.sumber, s.file, s.baris, coalesce(p.status_kepesertaan, 'AKTIF') = 'AKTIF' AS aktif
     FROM main.status_penerima s
-    JOIN main.stg_penerima_bansos p ON p.periode = s.periode AND p.sumber = s.sumber AND p.file = s.file AND p.baris = s.baris
+    JOIN standardise.stg_penerima_bansos p ON p.periode = s.periode AND p.sumber = s.sumber AND p.file = s.file AND p.baris = s.baris
     WHERE s.periode = $periode AND s.program = 'pbi_jk'
 ),
 v AS (

@@ -19,7 +19,7 @@ WITH aturan_daftar AS (
 ),
 daftar AS (
     SELECT d.*, a.program AS program_aturan, a.satuan
-    FROM main.stg_penerima_bansos d
+    FROM standardise.stg_penerima_bansos d
     LEFT JOIN aturan_daftar a ON a.daftar_penerima = d.program
     WHERE d.periode = $periode
 ),
@@ -29,7 +29,7 @@ hidup AS (
 ),
 mati AS (
     SELECT nik, arg_max(no_kk, {'tgl': tgl_meninggal, 'kk': no_kk}) AS no_kk
-    FROM main.stg_individu s
+    FROM standardise.stg_individu s
     WHERE periode = $periode AND sumber = 'dukcapil' AND status_hidup = 'MATI' AND nik_bentuk = 'ok'
       AND NOT EXISTS (SELECT 1 FROM hidup h WHERE h.nik = s.nik)
     GROUP BY nik

@@ -4,10 +4,10 @@
 -- the person meets (`kriteria`, a list of criterion names; {{kriteria}} is compiled from the rules
 -- over the columns {{kolom}}). Region, family size and the family's ASN flag come from keluarga.
 WITH asn_daftar AS (
-    SELECT DISTINCT nik FROM main.stg_daftar_negatif WHERE periode = $periode AND daftar = 'asn' AND nik_bentuk = 'ok'
+    SELECT DISTINCT nik FROM standardise.stg_daftar_negatif WHERE periode = $periode AND daftar = 'asn' AND nik_bentuk = 'ok'
 ),
 judi AS (
-    SELECT DISTINCT nik FROM main.stg_daftar_negatif WHERE periode = $periode AND daftar = 'ppatk' AND nik_bentuk = 'ok'
+    SELECT DISTINCT nik FROM standardise.stg_daftar_negatif WHERE periode = $periode AND daftar = 'ppatk' AND nik_bentuk = 'ok'
 ),
 dasar AS (
     SELECT i.*,

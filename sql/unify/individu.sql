@@ -3,14 +3,14 @@
 -- individual variables from the freshest source record matched to the person (the family record
 -- verified or enumerated last), with its provenance.
 WITH dukcapil AS (
-    SELECT * FROM main.stg_individu
+    SELECT * FROM standardise.stg_individu
     WHERE periode = $periode AND sumber = 'dukcapil' AND nik_bentuk = 'ok' AND coalesce(status_hidup, 'HIDUP') <> 'MATI'
 ),
 cocok AS (
     SELECT p.nik_dukcapil, s.*, k.tgl_pendataan
     FROM main.padan_dukcapil p
-    JOIN main.stg_individu s ON s.periode = p.periode AND s.sumber = p.sumber AND s.id_sumber = p.id_sumber
-    LEFT JOIN main.stg_keluarga k ON k.periode = s.periode AND k.sumber = s.sumber AND k.id_keluarga_sumber = s.id_keluarga_sumber
+    JOIN standardise.stg_individu s ON s.periode = p.periode AND s.sumber = p.sumber AND s.id_sumber = p.id_sumber
+    LEFT JOIN standardise.stg_keluarga k ON k.periode = s.periode AND k.sumber = s.sumber AND k.id_keluarga_sumber = s.id_keluarga_sumber
     WHERE p.periode = $periode AND p.status_padan IN ('padan', 'padan_koreksi', 'meninggal')
 ),
 hadir AS (

@@ -22,12 +22,12 @@ WITH r AS (
            CASE WHEN nik_bentuk IN ('ok', 'tanggal_mustahil') THEN nik END AS nik16,
            nama_baku, tgl_lahir, jenis_kelamin, no_kk, kode_desa, kode_kecamatan, kode_kabupaten,
            kunci_fonetik(nama_baku) AS fon
-    FROM main.stg_individu WHERE periode = $periode AND sumber <> 'dukcapil'
+    FROM standardise.stg_individu WHERE periode = $periode AND sumber <> 'dukcapil'
 ),
 d AS MATERIALIZED (
     SELECT nik, nama_baku, tgl_lahir, jenis_kelamin, no_kk, kode_desa, kode_kecamatan, kode_kabupaten,
            kunci_fonetik(nama_baku) AS fon
-    FROM main.stg_individu WHERE periode = $periode AND sumber = 'dukcapil' AND nik_bentuk = 'ok'
+    FROM standardise.stg_individu WHERE periode = $periode AND sumber = 'dukcapil' AND nik_bentuk = 'ok'
 ),
 -- Dukcapil people with the size of each of their block keys
 db AS MATERIALIZED (

@@ -18,7 +18,7 @@ kk AS (
 rumah_sumber AS (
     SELECT s.sumber, s.id_keluarga_sumber, i.id_keluarga, count(*) AS n
     FROM main.padan_dukcapil p
-    JOIN main.stg_individu s ON s.periode = p.periode AND s.sumber = p.sumber AND s.id_sumber = p.id_sumber
+    JOIN standardise.stg_individu s ON s.periode = p.periode AND s.sumber = p.sumber AND s.id_sumber = p.id_sumber
     JOIN anggota i ON i.nik = p.nik_dukcapil
     WHERE p.periode = $periode AND p.status_padan IN ('padan', 'padan_koreksi')
     GROUP BY s.sumber, s.id_keluarga_sumber, i.id_keluarga
@@ -27,7 +27,7 @@ rumah_sumber AS (
 terbaru AS (
     SELECT r.id_keluarga, k.*
     FROM rumah_sumber r
-    JOIN main.stg_keluarga k ON k.periode = $periode AND k.sumber = r.sumber AND k.id_keluarga_sumber = r.id_keluarga_sumber
+    JOIN standardise.stg_keluarga k ON k.periode = $periode AND k.sumber = r.sumber AND k.id_keluarga_sumber = r.id_keluarga_sumber
     WHERE coalesce(k.jenis_lantai, k.jenis_dinding, k.sumber_air_minum) IS NOT NULL
     QUALIFY row_number() OVER (PARTITION BY r.id_keluarga ORDER BY k.tgl_pendataan DESC NULLS LAST,
                                CASE k.sumber WHEN 'regsosek' THEN 1 WHEN 'dtks' THEN 2 ELSE 3 END, k.id_keluarga_sumber) = 1

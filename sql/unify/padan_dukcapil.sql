@@ -34,10 +34,10 @@ terbaik AS (
     WINDOW orang AS (PARTITION BY sumber, nik_dukcapil ORDER BY bobot_total DESC, id_sumber)
 ),
 rekaman AS (
-    SELECT sumber, id_sumber, nik FROM main.stg_individu WHERE periode = $periode AND sumber <> 'dukcapil'
+    SELECT sumber, id_sumber, nik FROM standardise.stg_individu WHERE periode = $periode AND sumber <> 'dukcapil'
 ),
 dukcapil AS (
-    SELECT nik, status_hidup FROM main.stg_individu WHERE periode = $periode AND sumber = 'dukcapil' AND nik_bentuk = 'ok'
+    SELECT nik, status_hidup FROM standardise.stg_individu WHERE periode = $periode AND sumber = 'dukcapil' AND nik_bentuk = 'ok'
 ),
 putusan AS (
     SELECT

@@ -6,5 +6,5 @@ SELECT
     p.sumber, p.id_sumber, p.status_padan, p.alasan, p.nik_dukcapil AS nik_kandidat, p.skor,
     s.nik, s.no_kk, s.nama, s.tgl_lahir, s.jenis_kelamin, s.kode_kabupaten, s.kode_kecamatan, s.kode_desa, s.alamat
 FROM main.padan_dukcapil p
-JOIN main.stg_individu s ON s.periode = p.periode AND s.sumber = p.sumber AND s.id_sumber = p.id_sumber
+JOIN standardise.stg_individu s ON s.periode = p.periode AND s.sumber = p.sumber AND s.id_sumber = p.id_sumber
 WHERE p.periode = $periode AND p.status_padan IN ('tidak_padan', 'perlu_verifikasi')

@@ -1,0 +1,39 @@
+"""`dtsen kueri`: run a SQL file (or text) on the DuckDB file read-only, as the DuckDB CLI would
+(`duckdb -readonly FILE < query.sql`), for a machine without the DuckDB CLI: the project's own
+DuckDB, so the file's storage version always fits. Prints the result of every query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from .resources import DuckDBStorage
+
+
+@dataclass(frozen=True)
+class Result:
+    query: str
+    frame: pd.DataFrame
+
+
+def run(database: str, text: str) -> list[Result]:
+    """Every statement of ``text`` in order on a read-only connection; the results of the queries."""
+    storage = DuckDBStorage(database=database)
+    results = []
+    with storage.connect(read_only=True) as con:
+        for statement in con.extract_statements(text):
+            cursor = con.execute(statement)
+            if statement.type == duckdb.StatementType.SELECT:
+                results.append(Result(statement.query.strip(), cursor.df()))
+    return results
+
+
+def render(results: list[Result], max_rows: int) -> str:
+    out = []
+    for r in results:
+        shown = r.frame.head(max_rows).to_string(index=False, na_rep="NULL", max_colwidth=60)
+        more = f"\n({len(r.frame) - max_rows:,} more rows: --baris N shows more)" if len(r.frame) > max_rows else ""
+        out.append(f"{shown}\n{len(r.frame):,} rows{more}")
+    return "\n\n".join(out)
