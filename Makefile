@@ -12,6 +12,12 @@ export DAGSTER_HOME ?= $(abspath .dagster_home)
 
 .PHONY: install demo test dev bench lock clean-data validate bench-splink kamus
 
+# Dagster's instance folder: runs, event logs and schedules' state (sqlite). Created once with
+# telemetry off (the pipeline runs offline; edit the file to change it).
+$(DAGSTER_HOME)/dagster.yaml:
+	@mkdir -p $(DAGSTER_HOME)
+	@printf 'telemetry:\n  enabled: false\n' > $@
+
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
@@ -29,19 +35,19 @@ lock: | $(BIN)/uv
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
 
 ## Generate the default synthetic world (unless present) and materialise every quarter.
-demo: install
-	@mkdir -p $(DAGSTER_HOME)
+demo: install $(DAGSTER_HOME)/dagster.yaml
 	@if [ ! -d $(DATA)/raw ] || [ ! -d $(DATA)/truth ]; then \
 		$(BIN)/dtsen generate --out $(DATA) --scale $(SCALE) --seed $(SEED); \
 	else echo "world present in $(DATA)/raw and $(DATA)/truth: not regenerated (delete them to regenerate)"; fi
 	$(BIN)/dtsen run --data $(DATA) --db $(DB)
 
-test: install
-	@mkdir -p $(DAGSTER_HOME)
-	$(BIN)/python -m pytest -q
+## Tests in parallel (pytest-xdist, one worker per core); the tests that need a whole run of the
+## tiny world share one worker (tests/conftest.py). PYTEST_ARGS="-n 0" runs them in one process.
+PYTEST_ARGS ?= -n auto --dist loadgroup
+test: install $(DAGSTER_HOME)/dagster.yaml
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
-validate: install
-	@mkdir -p $(DAGSTER_HOME)
+validate: install $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster definitions validate -w workspace.yaml
 
 ## Rewrite README.md's data dictionary from sql/*/comments.yaml and variables.yaml (after adding a table).
@@ -49,8 +55,7 @@ kamus: install
 	$(BIN)/dtsen kamus
 
 ## Dagster UI on this code location.
-dev: install
-	@mkdir -p $(DAGSTER_HOME)
+dev: install $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev -w workspace.yaml
 
 ## Benchmarks (see BENCHMARKS.md); BENCH_SCALE=1.0 by default.

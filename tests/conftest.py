@@ -4,6 +4,18 @@ import pytest
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
+# Fixtures that run the whole job (minutes): the tests that use them go to one pytest-xdist worker
+# (`make test` runs `pytest -n auto --dist loadgroup`), so the runs are made once, while the other
+# workers take the rest of the suite.
+WHOLE_RUN_FIXTURES = {"tiny_run", "tiny_db", "tiny_db_two_quarters", "con_two_quarters"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if WHOLE_RUN_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.xdist_group("whole_run"))
+
+
 TINY_SCALE = 0.005  # ~27 k people, Gunungkidul ~3.9 k: large enough for shares, small enough to be quick
 TINY_SEED = 11
 
@@ -48,6 +60,16 @@ def dagster_home(path):
     path.mkdir(parents=True, exist_ok=True)
     (path / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_dagster_home(tmp_path_factory):
+    """The tests' runs go to their own DAGSTER_HOME (one per pytest-xdist worker: sqlite storage
+    wants one writer), never into the developer's .dagster_home and its UI."""
+    home = dagster_home(tmp_path_factory.mktemp("dagster_home"))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DAGSTER_HOME", str(home))
+        yield home
 
 
 @pytest.fixture(scope="session")
