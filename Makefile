@@ -41,9 +41,9 @@ demo: install $(DAGSTER_HOME)/dagster.yaml
 	else echo "world present in $(DATA)/raw and $(DATA)/truth: not regenerated (delete them to regenerate)"; fi
 	$(BIN)/dtsen run --data $(DATA) --db $(DB)
 
-## Tests in parallel (pytest-xdist, one worker per core); the tests that need a whole run of the
-## tiny world share one worker (tests/conftest.py). PYTEST_ARGS="-n 0" runs them in one process.
-PYTEST_ARGS ?= -n auto --dist loadgroup
+## Tests in parallel (pytest-xdist, one worker per core); the whole runs of the tiny world that
+## many tests read are made once and shared (tests/conftest.py). PYTEST_ARGS="-n 0": one process.
+PYTEST_ARGS ?= -n auto --dist worksteal
 test: install $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 

@@ -1,19 +1,36 @@
+import fcntl
+import json
 import os
+import shutil
+from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
-# Fixtures that run the whole job (minutes): the tests that use them go to one pytest-xdist worker
-# (`make test` runs `pytest -n auto --dist loadgroup`), so the runs are made once, while the other
-# workers take the rest of the suite.
-WHOLE_RUN_FIXTURES = {"tiny_run", "tiny_db", "tiny_db_two_quarters", "con_two_quarters"}
+def shared_root(tmp_path_factory) -> Path:
+    """The session's temporary folder that every pytest-xdist worker sees (a worker's own is a
+    subfolder of it)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        if WHOLE_RUN_FIXTURES & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.xdist_group("whole_run"))
+def build_once(root: Path, name: str, build):
+    """``build(folder)`` once per test session, even across pytest-xdist workers: the first caller
+    builds under a file lock and records its JSON result; the others wait for it and read it.
+    What the whole-run fixtures build (minutes) is thus made once while the workers share the
+    rest of the suite (`make test` runs `pytest -n auto`)."""
+    folder, done = root / name, root / f"{name}.json"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not done.exists():
+                shutil.rmtree(folder, ignore_errors=True)
+                folder.mkdir(parents=True)
+                done.write_text(json.dumps(build(folder)), encoding="utf-8")
+            return folder, json.loads(done.read_text(encoding="utf-8"))
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 TINY_SCALE = 0.005  # ~27 k people, Gunungkidul ~3.9 k: large enough for shares, small enough to be quick
@@ -25,9 +42,7 @@ def tiny_world(tmp_path_factory):
     """One synthetic world (4 quarters) shared by the tests that only read it."""
     from dtsen_pipeline.synthetic.generate import generate
 
-    out = tmp_path_factory.mktemp("world")
-    summary = generate(out, scale=TINY_SCALE, seed=TINY_SEED)
-    return out, summary
+    return build_once(shared_root(tmp_path_factory), "world", lambda out: generate(out, scale=TINY_SCALE, seed=TINY_SEED))
 
 
 @pytest.fixture(scope="session")
@@ -79,12 +94,14 @@ def tiny_run(tiny_world, tmp_path_factory):
     from dtsen_pipeline.cli import main
 
     world, _ = tiny_world
-    base = tmp_path_factory.mktemp("tinydb")
-    db, home = base / "dtsen.duckdb", dagster_home(base / "dagster_home")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("DAGSTER_HOME", str(home))
-        assert main(["run", "--data", str(world), "--db", str(db), "--partition", TINY_QUARTER]) == 0
-    return db, home
+
+    def build(base):
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("DAGSTER_HOME", str(dagster_home(base / "dagster_home")))
+            assert main(["run", "--data", str(world), "--db", str(base / "dtsen.duckdb"), "--partition", TINY_QUARTER]) == 0
+
+    base, _ = build_once(shared_root(tmp_path_factory), "tinydb", build)
+    return base / "dtsen.duckdb", base / "dagster_home"
 
 
 @pytest.fixture(scope="session")
@@ -97,18 +114,20 @@ def tiny_db(tiny_run):
 def tiny_db_two_quarters(tiny_db, tiny_world, tmp_path_factory):
     """A copy of `tiny_db` (first quarter, with its PMT models) with the second quarter run on top
     (read-only for the tests): for what compares quarters (stable ids, desil transitions)."""
-    import shutil
-
     from dtsen_pipeline.cli import main
 
     world, _ = tiny_world
-    folder = tmp_path_factory.mktemp("tinydb2")
-    db = folder / "dtsen.duckdb"
-    shutil.copy(tiny_db, db)
-    if (tiny_db.parent / "model").is_dir():
-        shutil.copytree(tiny_db.parent / "model", folder / "model")
-    assert main(["run", "--data", str(world), "--db", str(db), "--partition", "2025-04-01"]) == 0
-    return db
+
+    def build(folder):
+        shutil.copy(tiny_db, folder / "dtsen.duckdb")
+        if (tiny_db.parent / "model").is_dir():
+            shutil.copytree(tiny_db.parent / "model", folder / "model")
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("DAGSTER_HOME", str(dagster_home(folder / "dagster_home")))
+            assert main(["run", "--data", str(world), "--db", str(folder / "dtsen.duckdb"), "--partition", "2025-04-01"]) == 0
+
+    folder, _ = build_once(shared_root(tmp_path_factory), "tinydb2", build)
+    return folder / "dtsen.duckdb"
 
 
 @pytest.fixture(scope="module")
