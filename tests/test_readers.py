@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from dtsen_pipeline.sources.mapping import load_mapping
-from dtsen_pipeline.sources.readers import ExtractError, read_extract
+from dtsen_pipeline.sources.readers import ExtractError, read_extract, sql_extract
 
 NIK = "3403014703850001"
 SPEC = {
@@ -242,6 +242,62 @@ def test_parquet_columns_become_text(tmp_path):
     }
     assert all(f.type == pa.string() for f in result.table.schema if f.name != "_baris")
     assert any("lain" in n for n in result.notes)
+
+
+def _duckdb_read(path, spec) -> dict:
+    """What the ingest asset inserts for a file DuckDB reads itself, as read_extract's table."""
+    import duckdb
+
+    plan = sql_extract(path, spec)
+    assert plan is not None
+    with duckdb.connect() as con:
+        cursor = con.execute(f"SELECT * FROM ({plan.select}) ORDER BY _baris")
+        names = [d[0] for d in cursor.description]
+        rows = cursor.fetchall()
+    return {name: [row[i] for row in rows] for i, name in enumerate(names)}
+
+
+def test_parquet_read_by_duckdb_gives_read_extracts_text(tmp_path):
+    """The Parquet fast path (DuckDB reads the file into its table) writes what the Arrow reader
+    would: the same text for every type, the same trimming, the same row numbers."""
+    spec = {"pattern": "*.parquet", "format": "parquet", "required": ["id"],
+            "columns": {"id": "id", "nik": "nik", "tgl": "tgl", "jumlah": "jumlah", "aktif": "aktif", "nilai": "nilai",
+                        "waktu": "waktu", "kode": "kode", "teks": "teks", "kecil": "kecil", "kk": "kk",
+                        "kode_desa": {"concat": ["prop", "kab"], "widths": [2, 3]}}}
+    n = 9
+    table = pa.table({
+        "id": pa.array(range(n), pa.int64()),
+        "nik": pa.array([3403000000000050.0, None, 1.5, float("nan"), float("inf"), -0.0, 1e20, 2.0 ** 63, -7.0]),
+        "tgl": pa.array([dt.date(1985, 7, 3), None] + [dt.date(2001, 12, 31)] * (n - 2)),
+        "jumlah": pa.array([0, 12, None, -3, 5, 6, 7, 8, 9], pa.int16()),
+        "aktif": pa.array([True, False, None] * 3),
+        "nilai": pa.array([0.1 + 0.2, 1 / 3, 2.5, None, 100.0, 1e-7, 123456789.125, -1.5e-300, 1.5e300], pa.float64()),
+        "waktu": pa.array([dt.datetime(2024, 5, 6, 7, 8), None] * 4 + [None], pa.timestamp("us")),
+        "kode": pa.array(["  01", "", " ", "\u3000x\u00a0", "a b", None, "\tz\n", "\u200bq", "é "]).dictionary_encode(),
+        "teks": pa.array(["  01", "", " ", "\u3000x\u00a0", "a b", None, "\tz\n", "\u200bq", "é "]),
+        "kecil": pa.array([1.5, 2.0, None, 0.1, 3.0, 4.0, 5.0, 6.0, 7.0], pa.float32()),
+        "kk": pa.array(["0034", "12", None, "1", "2", "3", "4", "5", "6"]),
+        "prop": pa.array(["34", "3", "34", None, "345", " 34", "34", "34", "34"]),
+        "kab": pa.array(["1", "01", "0001", "1", "1", "1", None, "", "12"]),
+        "lain": pa.array(["x"] * n),
+    })
+    pq.write_table(table, tmp_path / "data.parquet", row_group_size=4)  # several row groups
+    expected = read_extract(tmp_path / "data.parquet", spec)
+    assert _duckdb_read(tmp_path / "data.parquet", spec) == expected.table.to_pydict()
+    assert sql_extract(tmp_path / "data.parquet", spec).notes == expected.notes
+
+
+def test_files_duckdb_does_not_read_go_through_read_extract(tmp_path):
+    spec = {"pattern": "*.parquet", "format": "parquet", "required": ["nik"], "columns": {"nik": "nik", "nilai": "nilai"}}
+    import decimal
+
+    pq.write_table(pa.table({"nik": [NIK], "nilai": pa.array([decimal.Decimal("1.50")])}), tmp_path / "a.parquet")
+    assert sql_extract(tmp_path / "a.parquet", spec) is None  # a type only the Arrow reader knows
+    pq.write_table(pa.table({"id": [1]}), tmp_path / "b.parquet")
+    assert sql_extract(tmp_path / "b.parquet", spec) is None  # the missing column's message comes from read_extract
+    _write(tmp_path / "c.parquet", b"not parquet")
+    assert sql_extract(tmp_path / "c.parquet", spec) is None
+    assert sql_extract(_write(tmp_path / "data.csv", _csv_text(ROWS).encode()), SPEC) is None  # CSV: pyarrow
 
 
 # ---------------------------------------------------------------- files that cannot be used

@@ -7,7 +7,9 @@ file and the column and saying what to do.
 """
 
 import time
+from dataclasses import dataclass
 
+import duckdb
 import pandas as pd
 import pyarrow as pa
 from dagster import AssetExecutionContext, AssetsDefinition, Failure, MaterializeResult, MetadataValue, asset
@@ -16,7 +18,7 @@ from ..partitions import quarterly
 from ..privacy import mask_frame, mask_text
 from ..resources import DuckDBStorage, RawData
 from ..sources.mapping import load_mapping
-from ..sources.readers import ExtractError, read_extract
+from ..sources.readers import ExtractError, read_extract, sql_extract
 from .comments import apply_comments
 from .sources import GROUP, raw_asset_name
 
@@ -43,6 +45,76 @@ def _file_table(result, spec: dict, periode: str, rel: str) -> pa.Table:
     return pa.table(columns)
 
 
+@dataclass
+class _FileRead:
+    rel: str
+    rows_read: int
+    accepted: int
+    notes: list[str]
+    rejected: pd.DataFrame | None = None
+    fast: bool = False
+
+
+class _FastPathFailed(Exception):
+    """DuckDB could not read a file it was given (the transaction is lost): re-run without it."""
+
+    def __init__(self, rel: str):
+        self.rel = rel
+
+
+def _load_files(con, context, table: str, spec: dict, periode: str, files: list, entry: str, mapping_file: str,
+                slow: set[str]) -> list[_FileRead]:
+    """Replace the partition of one text table by the rows of ``files``, in one transaction.
+    Parquet files are read by DuckDB straight into the table (``sql_extract``: no Arrow copy of
+    millions of text cells in Python); the others by ``read_extract`` and inserted from Arrow."""
+    label = "/".join(entry.split(".")[1::2])  # sources.<sumber>.files.<berkas> -> <sumber>/<berkas>
+    quoted = ", ".join(f'"{c}" VARCHAR' for c in spec["columns"])
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(f"CREATE TABLE IF NOT EXISTS {table} (periode VARCHAR, file VARCHAR, baris BIGINT, {quoted})")
+        have = {r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()}
+        for column in spec["columns"]:  # a column the mapping gained since the table was made; NULL before
+            if column not in have:
+                con.execute(f'ALTER TABLE {table} ADD COLUMN "{column}" VARCHAR')
+        con.execute(f"DELETE FROM {table} WHERE periode = ?", [periode])
+        reads = []
+        for path, rel in files:
+            started = time.monotonic()
+            context.log.info("%s: reading %s (%.1f MB)", label, rel, path.stat().st_size / 1e6)
+            plan = None if rel in slow else sql_extract(path, spec, entry=entry, mapping_file=mapping_file)
+            read = None
+            if plan is not None:
+                try:
+                    rows = con.execute(f"INSERT INTO {table} BY NAME SELECT ? AS periode, ? AS file, _baris AS baris, "
+                                       + ", ".join(f'"{c}"' for c in plan.columns) + f" FROM ({plan.select})",
+                                       [periode, rel]).fetchall()[0][0]
+                except duckdb.Error:
+                    raise _FastPathFailed(rel) from None
+                read = _FileRead(rel, rows, rows, plan.notes, fast=True)
+            if read is None:
+                try:
+                    result = read_extract(path, spec, entry=entry, mapping_file=mapping_file)
+                except ExtractError as exc:
+                    raise Failure(description=mask_text(str(exc)), metadata={"file": rel, "sumber": entry.split(".")[1]}) from None
+                frame = _file_table(result, spec, periode, rel)
+                con.register("_frame", frame)
+                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _frame")
+                con.unregister("_frame")
+                rejected = None
+                if result.rejected.num_rows:
+                    rejected = result.rejected.to_pandas().rename(columns={"_baris": "baris"})
+                read = _FileRead(rel, result.rows_read, frame.num_rows, result.notes, rejected)
+                del frame, result
+            context.log.info("%s: read %s: %d rows, %d rejected, %.1f s", label, rel, read.rows_read,
+                             read.rows_read - read.accepted, time.monotonic() - started)
+            reads.append(read)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return reads
+
+
 def _build(source: str, entry: dict) -> AssetsDefinition:
     @asset(
         name=read_asset_name(source),
@@ -62,31 +134,30 @@ def _build(source: str, entry: dict) -> AssetsDefinition:
         metadata: dict = {}
         rejected_parts = []
         for name, spec in raw.mapping()[source]["files"].items():
-            tables, read, notes = [], 0, []
-            for path in sorted(quarter.glob(spec["pattern"])):
-                rel = str(path.relative_to(quarter))
-                started = time.monotonic()
-                context.log.info("%s/%s: reading %s (%.1f MB)", source, name, rel, path.stat().st_size / 1e6)
-                try:
-                    result = read_extract(path, spec, entry=f"sources.{source}.files.{name}", mapping_file=raw.mapping_file)
-                except ExtractError as exc:
-                    raise Failure(description=mask_text(str(exc)), metadata={"file": rel, "sumber": source}) from None
-                context.log.info("%s/%s: read %s: %d rows, %d rejected, %.1f s", source, name, rel, result.rows_read,
-                                 result.rejected.num_rows, time.monotonic() - started)
-                tables.append(_file_table(result, spec, periode, rel))
-                read += result.rows_read
-                notes += [f"{rel}: {note}" for note in result.notes]
-                if result.rejected.num_rows:
-                    rejected_parts.append(result.rejected.to_pandas().assign(
-                        periode=periode, tahap="baca", sumber=source, berkas=name, file=rel).rename(columns={"_baris": "baris"}))
-            # Arrow all the way into DuckDB: millions of text cells never become Python objects
-            frame = pa.concat_tables(tables) if tables else pa.table(
-                {c: pa.array([], pa.int64() if c == "baris" else pa.string()) for c in ["periode", "file", "baris", *spec["columns"]]})
-            storage.replace_partition(text_table(source, name), periode, frame)
-            context.log.info("%s/%s %s: %d rows read, %d accepted", source, name, periode, read, frame.num_rows)
+            table = text_table(source, name)
+            files = [(path, str(path.relative_to(quarter))) for path in sorted(quarter.glob(spec["pattern"]))]
+            slow: set[str] = set()
+            with storage.connect() as con:
+                con.execute("CREATE SCHEMA IF NOT EXISTS sources")
+                while True:
+                    try:
+                        reads = _load_files(con, context, table, spec, periode, files, f"sources.{source}.files.{name}",
+                                            raw.mapping_file, slow)
+                        break
+                    except _FastPathFailed as failed:  # DuckDB gave up on the file (the transaction with it): read_extract names the problem
+                        context.log.info("%s/%s: DuckDB could not read %s; reading it again in Python", source, name, failed.rel)
+                        slow.add(failed.rel)
+                preview = con.execute(f"SELECT * FROM {table} WHERE periode = ? ORDER BY file, baris LIMIT {PREVIEW_ROWS}",
+                                      [periode]).df()
+            read = sum(r.rows_read for r in reads)
+            accepted = sum(r.accepted for r in reads)
+            notes = [f"{r.rel}: {note}" for r in reads for note in r.notes]
+            rejected_parts += [r.rejected.assign(periode=periode, tahap="baca", sumber=source, berkas=name, file=r.rel)
+                               for r in reads if r.rejected is not None]
+            context.log.info("%s/%s %s: %d rows read, %d accepted", source, name, periode, read, accepted)
             metadata[f"{name}_baris_dibaca"] = read
-            metadata[f"{name}_baris_diterima"] = frame.num_rows
-            metadata[f"{name}_contoh"] = MetadataValue.md(mask_frame(frame.slice(0, PREVIEW_ROWS).to_pandas()).to_markdown(index=False))
+            metadata[f"{name}_baris_diterima"] = accepted
+            metadata[f"{name}_contoh"] = MetadataValue.md(mask_frame(preview).to_markdown(index=False))
             if notes:
                 metadata[f"{name}_catatan"] = MetadataValue.md("\n".join(f"- {n}" for n in notes[:50]))
         rejected = pd.concat(rejected_parts, ignore_index=True) if rejected_parts else pd.DataFrame(

@@ -12,6 +12,13 @@ only the file, row numbers, column names and counts.
 Headers match the mapping loosely (case, surrounding and repeated spaces, ``_`` vs space).
 CSV encodings UTF-8, UTF-8 with BOM and cp1252 are detected, and the delimiters ``,`` ``;`` ``|``
 and tab are sniffed when the mapping's delimiter is not in the header line.
+
+``sql_extract(path, spec)`` is the fast path for Parquet: a SELECT through which DuckDB reads the
+file itself (in parallel, straight into its table, no Arrow copy in Python), giving the same rows
+as ``read_extract``. CSV stays with pyarrow: DuckDB's read_csv cannot give each row its line
+without ``row_number() OVER ()``, which makes the whole read-and-insert single-threaded (measured
+slower, BENCHMARKS.md issue 3); pyarrow parses with threads and re-reads single-threaded only
+a file with a bad record, to name its line.
 """
 
 from __future__ import annotations
@@ -310,8 +317,9 @@ def _pick_delimiter(header_line: str, preferred: str) -> tuple[str, str | None]:
 
 
 def _parse_csv(path: Path, encoding: str, delimiter: str, width: int, positions: list[int],
-               ctx: _Context) -> tuple[dict[int, pa.ChunkedArray], list[_BadRecord]]:
-    """All wanted columns as text; records with a wrong field count are set aside (by number)."""
+               ctx: _Context, threads: bool = True) -> tuple[dict[int, pa.ChunkedArray], list[_BadRecord]]:
+    """All wanted columns as text; records with a wrong field count are set aside (by number).
+    Parsed with threads first; a file with a bad record again without, which numbers it."""
     bad: list[_BadRecord] = []
 
     def on_invalid(row) -> str:  # row.text is personal data: keep only the counts
@@ -323,7 +331,7 @@ def _parse_csv(path: Path, encoding: str, delimiter: str, width: int, positions:
     try:
         table = pacsv.read_csv(
             path,
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=False, block_size=CSV_BLOCK,
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=threads, block_size=CSV_BLOCK,
                                            encoding="cp1252" if encoding == "cp1252" else "utf8"),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(used, pa.string()), include_columns=used))
@@ -332,6 +340,9 @@ def _parse_csv(path: Path, encoding: str, delimiter: str, width: int, positions:
                 "the rest of the file" if "straddl" in str(exc) else "the CSV structure is broken")
         raise ctx.error(f"cannot be parsed as CSV (delimiter {delimiter!r}, {encoding}): {hint}. "
                         "Look for a field that opens a quote but never closes it, or export the file again.") from None
+    if bad and threads:
+        del table
+        return _parse_csv(path, encoding, delimiter, width, positions, ctx, threads=False)
     return {p: table.column(names[p]) for p in positions}, bad
 
 
@@ -393,6 +404,108 @@ def _reject_row(bad: _BadRecord, spans: _Spans | None) -> dict:
     if last > first:
         reason += f"; the record runs over lines {first}-{last} (an unclosed quote?)"
     return {"_baris": first, "kolom": None, "alasan_kode": "baris_rusak", "alasan": reason}
+
+
+# ---------------------------------------------------------------- DuckDB reads the file itself
+
+# what pyarrow's utf8_trim_whitespace removes (Unicode White_Space and the ASCII separators 0x1c-0x1f)
+_WHITESPACE = "".join(map(chr, [*range(0x09, 0x0E), *range(0x1C, 0x21), 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B),
+                                0x2028, 0x2029, 0x202F, 0x205F, 0x3000]))
+_PARQUET_TYPES = {"VARCHAR", "BOOLEAN", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT",
+                  "UINTEGER", "UBIGINT", "HUGEINT", "DATE", "TIMESTAMP", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S",
+                  "DOUBLE", "FLOAT"}
+
+
+@dataclass
+class SqlExtract:
+    """A file DuckDB reads itself: ``select`` yields ``_baris`` and the canonical ``columns`` as
+    ``read_extract`` would (text, trimmed, empty -> null)."""
+
+    select: str
+    columns: list[str]
+    notes: list[str] = field(default_factory=list)
+
+
+def sql_extract(path: str | Path, spec: dict, *, entry: str | None = None,
+                mapping_file: str | Path | None = None) -> SqlExtract | None:
+    """The SELECT reading ``path`` in DuckDB, or None when the file must go through ``read_extract``
+    (CSV, XLSX, a missing or unreadable file, a type ``_arrow_text`` knows and this does not, any
+    header problem: its message comes from there)."""
+    path = Path(path)
+    ctx = _Context(_display_name(path), spec, entry, str(mapping_file or MAPPING_FILE))
+    try:
+        if not path.is_file() or path.stat().st_size == 0:
+            return None
+        if spec["format"] == "parquet":
+            return _parquet_sql(path, ctx)
+    except (ExtractError, OSError, pa.ArrowException):
+        return None
+    return None
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+_WHITESPACE_CLASS = ("[\\t-\\r\\x{1c}-\\x{20}\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}"
+                     "\\x{202f}\\x{205f}\\x{3000}]")
+
+
+def _sql_clean(expression: str) -> str:
+    """``_clean`` in SQL. trim() with a set of characters is slow (7 s for 8 M cells), so it runs
+    only on the values a regular expression finds starting or ending with whitespace."""
+    text = f"CAST({expression} AS VARCHAR)"
+    edges = _sql_text(f"^{_WHITESPACE_CLASS}|{_WHITESPACE_CLASS}$")
+    return (f"nullif(CASE WHEN regexp_matches({text}, {edges}) THEN trim({text}, {_sql_text(_WHITESPACE)}) "
+            f"ELSE {text} END, '')")
+
+
+def _sql_select(baris: str, cleaned: dict[int, str], columns: list[_Column], source: str) -> str:
+    """Clean each file column once (inner SELECT), then build the canonical columns from them."""
+    inner = ", ".join([f"{baris} AS _baris", *(f"{expr} AS _c{p}" for p, expr in cleaned.items())])
+    refs = {p: f"_c{p}" for p in cleaned}
+    outer = ", ".join(["_baris", *(f'{_sql_canonical(c, refs)} AS "{c.name}"' for c in columns)])
+    return f"SELECT {outer} FROM (SELECT {inner} FROM {source})"
+
+
+def _sql_canonical(column: _Column, cleaned: dict[int, str]) -> str:
+    if column.widths is None:
+        return cleaned[column.positions[0]]
+    # utf8_lpad pads and never cuts; NULL when any part is NULL
+    parts = [f"CASE WHEN length({cleaned[p]}) >= {w} THEN {cleaned[p]} ELSE lpad({cleaned[p]}, {w}, '0') END"
+             for p, w in zip(column.positions, column.widths)]
+    return "(" + " || ".join(parts) + ")"
+
+
+def _parquet_sql(path: Path, ctx: _Context) -> SqlExtract | None:
+    """Parquet through DuckDB, with ``_arrow_text``'s text for each type; other types -> None."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        described = con.execute(f"DESCRIBE SELECT * FROM read_parquet({_sql_text(str(path))})").fetchall()
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+    headers, types = [r[0] for r in described], [r[1] for r in described]
+    if headers != pq.ParquetFile(path).schema_arrow.names:  # DuckDB renamed a duplicate name: read_extract says so
+        return None
+    columns, notes = _plan(headers, ctx)
+    cleaned = {}
+    for p in sorted({p for c in columns for p in c.positions}):
+        if types[p] not in _PARQUET_TYPES:
+            return None
+        ref = '"' + headers[p].replace('"', '""') + '"'
+        if types[p].startswith("TIMESTAMP"):
+            ref = f"CAST({ref} AS DATE)"
+        elif types[p] in ("DOUBLE", "FLOAT"):  # integral floats as digits, as _arrow_text; DuckDB writes 1e-07, Arrow 1e-7
+            ref = (f"CASE WHEN isfinite({ref}) AND floor({ref}) = {ref} AND abs({ref}) < 9223372036854775808.0 "
+                   f"THEN CAST(CAST({ref} AS BIGINT) AS VARCHAR) "
+                   f"ELSE regexp_replace(CAST({ref} AS VARCHAR), 'e([+-])0([0-9])$', 'e\\1\\2') END")
+        cleaned[p] = _sql_clean(ref)
+    source = f"read_parquet({_sql_text(str(path))}, file_row_number=true)"
+    return SqlExtract(_sql_select("file_row_number + 1", cleaned, columns, source), [c.name for c in columns], notes=notes)
 
 
 # ---------------------------------------------------------------- XLSX
