@@ -14,16 +14,13 @@
 -- IDENTITAS_TIDAK_COCOK, GANDA: the same family or person already on an earlier row of the
 -- programme's list) plus the assessed unit's (target.kelayakan). A row whose list has no programme
 -- in the rules is 'tanpa_aturan' (kept, not assessed).
+-- (Performance: individu and keluarga are read where they are joined rather than kept in memory,
+-- the names are compared once per row, and the suggestion joins only touch the rows without a
+-- usable NIK; every wide CTE has one consumer, so nothing large is materialised.)
 WITH aturan_daftar AS (
     SELECT * FROM aturan WHERE daftar_penerima IS NOT NULL
 ),
-daftar AS (
-    SELECT d.*, a.program AS program_aturan, a.satuan
-    FROM standardise.stg_penerima_bansos d
-    LEFT JOIN aturan_daftar a ON a.daftar_penerima = d.program
-    WHERE d.periode = $periode
-),
-hidup AS (
+hidup AS NOT MATERIALIZED (
     SELECT nik, id_individu, id_keluarga, no_kk, nama_baku, tgl_lahir, kode_kabupaten, kode_desa
     FROM main.individu WHERE periode = $periode
 ),
@@ -34,51 +31,62 @@ mati AS (
       AND NOT EXISTS (SELECT 1 FROM hidup h WHERE h.nik = s.nik)
     GROUP BY nik
 ),
-kk AS (
+kk AS NOT MATERIALIZED (
     SELECT no_kk, id_keluarga FROM main.keluarga WHERE periode = $periode
 ),
+padan AS (
+    SELECT d.*, a.program AS program_aturan, a.satuan,
+           h.id_individu AS id_individu_nik, h.id_keluarga AS id_keluarga_nik, h.nik IS NOT NULL AS nik_hidup,
+           CASE WHEN h.nik IS NOT NULL THEN kemiripan_nama(d.nama_baku, h.nama_baku) END AS mirip,
+           m.nik IS NOT NULL AS nik_mati, m.no_kk AS no_kk_mati
+    FROM standardise.stg_penerima_bansos d
+    LEFT JOIN aturan_daftar a ON a.daftar_penerima = d.program
+    LEFT JOIN hidup h ON h.nik = d.nik
+    LEFT JOIN mati m ON m.nik = d.nik
+    WHERE d.periode = $periode
+),
 cocok AS (
-    SELECT d.periode, d.sumber, d.id_sumber, d.program AS program_daftar, d.program_aturan, d.satuan, d.file, d.baris,
-           d.nik, d.nik_bentuk, d.no_kk, d.nama, d.nama_baku, d.tgl_lahir, d.kode_desa AS kode_desa_daftar,
-           d.kode_kabupaten AS kode_kabupaten_daftar,
-           h.id_individu AS id_individu_nik, h.id_keluarga AS id_keluarga_nik,
-           CASE WHEN h.nik IS NOT NULL THEN round(kemiripan_nama(d.nama_baku, h.nama_baku), 3) END AS kemiripan_nama,
+    SELECT p.periode, p.sumber, p.id_sumber, p.program AS program_daftar, p.program_aturan, p.satuan, p.file, p.baris,
+           p.nik, p.nik_bentuk, p.no_kk, p.nama, p.nama_baku, p.tgl_lahir, p.kode_desa AS kode_desa_daftar,
+           p.kode_kabupaten AS kode_kabupaten_daftar, p.id_individu_nik, p.id_keluarga_nik,
+           round(p.mirip, 3) AS kemiripan_nama,
            CASE
-               WHEN h.nik IS NOT NULL AND d.nama_baku IS NOT NULL AND kemiripan_nama(d.nama_baku, h.nama_baku) < $batas_kemiripan_nama
-                   THEN 'identitas_tidak_cocok'
-               WHEN h.nik IS NOT NULL THEN 'ditemukan'
-               WHEN m.nik IS NOT NULL THEN 'meninggal'
+               WHEN p.nik_hidup AND p.nama_baku IS NOT NULL AND p.mirip < $batas_kemiripan_nama THEN 'identitas_tidak_cocok'
+               WHEN p.nik_hidup THEN 'ditemukan'
+               WHEN p.nik_mati THEN 'meninggal'
                ELSE 'tidak_ditemukan'
            END AS status_nik,
            kk.id_keluarga AS id_keluarga_kk,
            kkm.id_keluarga AS id_keluarga_kk_mati
-    FROM daftar d
-    LEFT JOIN hidup h ON h.nik = d.nik
-    LEFT JOIN mati m ON m.nik = d.nik
-    LEFT JOIN kk ON kk.no_kk = d.no_kk
-    LEFT JOIN kk kkm ON kkm.no_kk = m.no_kk
+    FROM padan p
+    LEFT JOIN kk ON kk.no_kk = p.no_kk
+    LEFT JOIN kk kkm ON kkm.no_kk = p.no_kk_mati
 ),
 perlu_saran AS (
-    SELECT * FROM cocok WHERE status_nik IN ('tidak_ditemukan', 'identitas_tidak_cocok') AND nama_baku IS NOT NULL
+    SELECT sumber, file, baris, no_kk, nama_baku, tgl_lahir, kode_desa_daftar, kode_kabupaten_daftar, id_individu_nik
+    FROM cocok WHERE status_nik IN ('tidak_ditemukan', 'identitas_tidak_cocok') AND nama_baku IS NOT NULL
 ),
+-- a suggestion is never the person the row's NIK already is (identitas_tidak_cocok)
 calon_saran AS (
     SELECT p.sumber, p.file, p.baris, h.nik, h.id_individu, h.id_keluarga
-    FROM perlu_saran p JOIN hidup h ON h.no_kk = p.no_kk
-    WHERE kemiripan_nama(p.nama_baku, h.nama_baku) >= 0.9
+    FROM perlu_saran p
+    JOIN (SELECT * FROM hidup WHERE no_kk IN (SELECT no_kk FROM perlu_saran)) h ON h.no_kk = p.no_kk
+    WHERE kemiripan_nama(p.nama_baku, h.nama_baku) >= 0.9 AND h.id_individu IS DISTINCT FROM p.id_individu_nik
     UNION
     SELECT p.sumber, p.file, p.baris, h.nik, h.id_individu, h.id_keluarga
     FROM perlu_saran p JOIN hidup h
       ON h.nama_baku = p.nama_baku AND h.tgl_lahir = p.tgl_lahir
      AND h.kode_kabupaten = coalesce(substr(p.kode_desa_daftar, 1, 4), p.kode_kabupaten_daftar)
+    WHERE h.id_individu IS DISTINCT FROM p.id_individu_nik
     UNION
     SELECT p.sumber, p.file, p.baris, h.nik, h.id_individu, h.id_keluarga
     FROM perlu_saran p JOIN hidup h ON h.nama_baku = p.nama_baku AND h.kode_desa = p.kode_desa_daftar
+    WHERE h.id_individu IS DISTINCT FROM p.id_individu_nik
 ),
 saran AS (
     SELECT sumber, file, baris, any_value(nik) AS nik_saran, any_value(id_individu) AS id_individu_saran,
            any_value(id_keluarga) AS id_keluarga_saran
-    FROM calon_saran c
-    WHERE NOT EXISTS (SELECT 1 FROM cocok x WHERE x.sumber = c.sumber AND x.file = c.file AND x.baris = c.baris AND x.id_individu_nik = c.id_individu)
+    FROM calon_saran
     GROUP BY ALL HAVING count(*) = 1
 ),
 nilai AS (
@@ -95,18 +103,18 @@ nilai AS (
                 ELSE 'tidak_ada' END AS cara_padan
     FROM cocok c LEFT JOIN saran s USING (sumber, file, baris)
 ),
+-- GANDA: a unit (family or person; else the NIK) already on an earlier row of the programme's list
 unit AS (
     SELECT n.*,
-           CASE WHEN n.satuan = 'keluarga' THEN n.id_keluarga ELSE n.id_individu END AS id_unit
+           coalesce(CASE WHEN n.satuan = 'keluarga' THEN n.id_keluarga ELSE n.id_individu END,
+                    CASE WHEN n.nik_bentuk = 'ok' THEN 'nik:' || n.nik END) AS kunci_ganda
     FROM nilai n
 ),
 berganda AS (
-    SELECT u.*,
-           CASE WHEN coalesce(id_unit, CASE WHEN nik_bentuk = 'ok' THEN 'nik:' || nik END) IS NOT NULL
-                     AND row_number() OVER (PARTITION BY program_daftar, coalesce(id_unit, CASE WHEN nik_bentuk = 'ok' THEN 'nik:' || nik END,
-                                                                                  'baris:' || sumber || ':' || file || ':' || baris)
-                                            ORDER BY (status_nik = 'ditemukan') DESC, file, baris, id_sumber) > 1
-                THEN true ELSE false END AS ganda
+    SELECT u.* EXCLUDE (kunci_ganda),
+           coalesce(kunci_ganda IS NOT NULL
+                    AND row_number() OVER (PARTITION BY program_daftar, kunci_ganda
+                                           ORDER BY (status_nik = 'ditemukan') DESC, file, baris, id_sumber) > 1, false) AS ganda
     FROM unit u
 ),
 dinilai AS (
@@ -117,22 +125,20 @@ dinilai AS (
          AND k.id_keluarga = b.id_keluarga AND k.id_individu IS NOT DISTINCT FROM (CASE WHEN b.satuan = 'individu' THEN b.id_individu END)
     LEFT JOIN target.syarat_keluarga f ON f.periode = $periode AND f.id_keluarga = b.id_keluarga
 ),
+-- the reasons' priorities (the rules' «alasan»), to order each row's reasons without a regrouping
+prioritas_alasan AS (
+    SELECT map(list(kode), list(prioritas)) AS p FROM alasan
+),
 beralasan AS (
     SELECT d.*,
-           list_distinct(list_concat(list_filter([
+           list_sort(list_transform(list_filter(list_distinct(list_concat(list_filter([
                CASE WHEN status_nik = 'meninggal' THEN 'MENINGGAL' END,
                CASE WHEN status_nik = 'tidak_ditemukan' THEN 'NIK_TIDAK_DITEMUKAN' END,
                CASE WHEN status_nik = 'identitas_tidak_cocok' THEN 'IDENTITAS_TIDAK_COCOK' END,
                CASE WHEN ganda THEN 'GANDA' END
-           ], lambda x: x IS NOT NULL), coalesce(alasan_unit, CAST([] AS VARCHAR[])))) AS kode_alasan
-    FROM dinilai d
-),
-prioritas AS (
-    SELECT b.sumber, b.file, b.baris, min(a.prioritas) AS prioritas,
-           list(b.kode ORDER BY a.prioritas, b.kode) AS alasan
-    FROM (SELECT sumber, file, baris, unnest(kode_alasan) AS kode FROM beralasan) b
-    JOIN alasan a ON a.kode = b.kode
-    GROUP BY ALL
+           ], lambda x: x IS NOT NULL), coalesce(alasan_unit, CAST([] AS VARCHAR[])))), lambda x: a.p[x] IS NOT NULL),
+               lambda x: {'prioritas': a.p[x], 'kode': x})) AS urut_alasan
+    FROM dinilai d CROSS JOIN prioritas_alasan a
 )
 SELECT
     $periode AS periode,
@@ -159,10 +165,9 @@ SELECT
     b.desil,
     b.desil_lalu,
     coalesce(b.kriteria, CAST([] AS VARCHAR[])) AS kriteria,
-    coalesce(p.alasan, CAST([] AS VARCHAR[])) AS alasan,
-    p.prioritas,
+    list_transform(b.urut_alasan, lambda x: x.kode) AS alasan,
+    CASE WHEN len(b.urut_alasan) > 0 THEN b.urut_alasan[1].prioritas END AS prioritas,
     CASE WHEN b.program_aturan IS NULL THEN 'tanpa_aturan'
-         WHEN p.alasan IS NULL THEN 'layak'
+         WHEN len(b.urut_alasan) = 0 THEN 'layak'
          ELSE 'kandidat_inclusion_error' END AS status
 FROM beralasan b
-LEFT JOIN prioritas p USING (sumber, file, baris)

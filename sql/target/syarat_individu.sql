@@ -9,7 +9,7 @@ WITH asn_daftar AS (
 judi AS (
     SELECT DISTINCT nik FROM standardise.stg_daftar_negatif WHERE periode = $periode AND daftar = 'ppatk' AND nik_bentuk = 'ok'
 ),
-dasar AS (
+dasar AS NOT MATERIALIZED (
     SELECT i.*,
            coalesce(list_contains($pekerjaan_asn, i.pekerjaan), false) OR a.nik IS NOT NULL AS asn,
            a.nik IS NOT NULL AS asn_di_daftar,
@@ -20,11 +20,15 @@ dasar AS (
     LEFT JOIN judi j ON j.nik = i.nik
     WHERE i.periode = $periode
 ),
+asn_keluarga AS (
+    SELECT id_keluarga, bool_or(asn) AS ada_anggota_asn FROM dasar GROUP BY id_keluarga
+),
 orang AS (
     SELECT d.*, {{kolom_keluarga}}
-           bool_or(d.asn) OVER (PARTITION BY d.id_keluarga) AS ada_anggota_asn
+           f.ada_anggota_asn
     FROM dasar d
     JOIN main.keluarga k ON k.periode = $periode AND k.id_keluarga = d.id_keluarga
+    JOIN asn_keluarga f ON f.id_keluarga = d.id_keluarga
 )
 SELECT
     $periode AS periode,
