@@ -17,90 +17,108 @@
 -- 0 different, 2 missing; wil_lv 3 same village, 2 kecamatan, 1 regency, 0; kk_lv 2 same KK,
 -- 1 different, 0 missing. A NIK equal to the Dukcapil person's whose name and birth date both
 -- disagree is somebody else's NIK: its nik_lv is 2.
+-- Plan (for speed at scale; the pairs are the same as comparing every pair alike): the exact-NIK
+-- pairs are compared straight from the one join of records and Dukcapil; only the records left
+-- (`sisa`) are blocked, on integer record numbers, and each block's size is counted only for the keys
+-- those records have; the Dukcapil people of the random pairs are ranked by hash, ties by NIK (53 k
+-- NIKs share a hash at scale 1.0: without the tie-break the random pairs, and so the weights,
+-- changed from run to run).
 WITH r AS (
     SELECT sumber, id_sumber,
            CASE WHEN nik_bentuk IN ('ok', 'tanggal_mustahil') THEN nik END AS nik16,
-           nama_baku, tgl_lahir, jenis_kelamin, no_kk, kode_desa, kode_kecamatan, kode_kabupaten,
-           kunci_fonetik(nama_baku) AS fon
+           nama_baku, tgl_lahir, jenis_kelamin, no_kk, kode_desa, kode_kecamatan, kode_kabupaten
     FROM standardise.stg_individu WHERE periode = $periode AND sumber <> 'dukcapil'
 ),
-d AS MATERIALIZED (
-    SELECT nik, nama_baku, tgl_lahir, jenis_kelamin, no_kk, kode_desa, kode_kecamatan, kode_kabupaten,
-           kunci_fonetik(nama_baku) AS fon
+d AS (
+    SELECT nik, nama_baku, tgl_lahir, jenis_kelamin, no_kk, kode_desa, kode_kecamatan, kode_kabupaten
     FROM standardise.stg_individu WHERE periode = $periode AND sumber = 'dukcapil' AND nik_bentuk = 'ok'
 ),
--- Dukcapil people with the size of each of their block keys
-db AS MATERIALIZED (
-    SELECT *,
-           count(*) OVER (PARTITION BY tgl_lahir, kode_kecamatan) AS n_tgl_kec,
-           count(*) OVER (PARTITION BY tgl_lahir, fon) AS n_tgl_fon,
-           count(*) OVER (PARTITION BY no_kk) AS n_kk,
-           count(*) OVER (PARTITION BY kode_desa, fon, year(tgl_lahir)) AS n_desa_fon,
-           count(*) OVER (PARTITION BY kode_kecamatan, nama_baku) AS n_kec_nama
-    FROM d
-),
-tepat AS MATERIALIZED (
-    SELECT r.sumber, r.id_sumber, d.nik,
-           r.tgl_lahir = d.tgl_lahir
-           AND (r.nama_baku = d.nama_baku OR jaro_winkler_similarity(r.nama_baku, d.nama_baku) >= 0.9) AS bersih
-    FROM r JOIN d ON d.nik = r.nik16
-),
+-- the records whose exact pair does not settle them (or who have none), numbered; ada_tepat: the
+-- record's NIK is a Dukcapil person's (nik_lv 2 against anybody else)
 sisa AS MATERIALIZED (
-    SELECT r.* FROM r ANTI JOIN (SELECT sumber, id_sumber FROM tepat WHERE bersih) USING (sumber, id_sumber)
+    SELECT r.*, kunci_fonetik(r.nama_baku) AS fon, d.nik IS NOT NULL AS ada_tepat, row_number() OVER () AS si
+    FROM r LEFT JOIN d ON d.nik = r.nik16
+    WHERE NOT coalesce(r.tgl_lahir = d.tgl_lahir
+                       AND (r.nama_baku = d.nama_baku OR jaro_winkler_similarity(r.nama_baku, d.nama_baku) >= 0.9), false)
 ),
+dk AS MATERIALIZED (
+    SELECT nik, tgl_lahir, kode_kecamatan, kode_desa, no_kk, nama_baku, kunci_fonetik(nama_baku) AS fon FROM d
+),
+-- their block pairs; a block key shared by more than $blok_maks Dukcapil people is skipped
 blok AS (
-    SELECT sumber, id_sumber, nik FROM tepat
-    UNION SELECT s.sumber, s.id_sumber, d.nik FROM sisa s JOIN d ON left(d.nik, 12) = left(s.nik16, 12)
-    UNION SELECT s.sumber, s.id_sumber, d.nik FROM sisa s JOIN d ON d.nik = nik_geser_hari(s.nik16)
-    UNION SELECT s.sumber, s.id_sumber, d.nik FROM sisa s JOIN db d
-          ON d.tgl_lahir = s.tgl_lahir AND d.kode_kecamatan = s.kode_kecamatan AND d.n_tgl_kec <= $blok_maks
-    UNION SELECT s.sumber, s.id_sumber, d.nik FROM sisa s JOIN db d ON d.tgl_lahir = s.tgl_lahir AND d.fon = s.fon AND d.n_tgl_fon <= $blok_maks
-    UNION SELECT s.sumber, s.id_sumber, d.nik FROM sisa s JOIN db d ON d.no_kk = s.no_kk AND d.n_kk <= $blok_maks
-    UNION SELECT s.sumber, s.id_sumber, d.nik FROM sisa s JOIN db d
-          ON d.kode_desa = s.kode_desa AND d.fon = s.fon AND year(d.tgl_lahir) = year(s.tgl_lahir) AND d.n_desa_fon <= $blok_maks
-    UNION SELECT s.sumber, s.id_sumber, d.nik FROM sisa s JOIN db d
-          ON d.kode_kecamatan = s.kode_kecamatan AND d.nama_baku = s.nama_baku AND d.n_kec_nama <= $blok_maks
+    SELECT s.si, d.nik FROM sisa s JOIN dk d ON left(d.nik, 12) = left(s.nik16, 12)
+    UNION SELECT s.si, d.nik FROM sisa s JOIN dk d ON d.nik = nik_geser_hari(s.nik16)
+    UNION SELECT s.si, d.nik FROM sisa s JOIN (
+        SELECT nik, tgl_lahir, kode_kecamatan FROM dk SEMI JOIN sisa USING (tgl_lahir, kode_kecamatan)
+        QUALIFY count(*) OVER (PARTITION BY tgl_lahir, kode_kecamatan) <= $blok_maks) d USING (tgl_lahir, kode_kecamatan)
+    UNION SELECT s.si, d.nik FROM sisa s JOIN (
+        SELECT nik, tgl_lahir, fon FROM dk SEMI JOIN sisa USING (tgl_lahir, fon)
+        QUALIFY count(*) OVER (PARTITION BY tgl_lahir, fon) <= $blok_maks) d USING (tgl_lahir, fon)
+    UNION SELECT s.si, d.nik FROM sisa s JOIN (
+        SELECT nik, no_kk FROM dk SEMI JOIN sisa USING (no_kk)
+        QUALIFY count(*) OVER (PARTITION BY no_kk) <= $blok_maks) d USING (no_kk)
+    UNION SELECT s.si, d.nik FROM sisa s JOIN (
+        SELECT nik, kode_desa, fon, year(tgl_lahir) AS tahun FROM dk
+        SEMI JOIN (SELECT kode_desa, fon, year(tgl_lahir) AS tahun FROM sisa) k ON k.kode_desa = dk.kode_desa AND k.fon = dk.fon AND k.tahun = year(dk.tgl_lahir)
+        QUALIFY count(*) OVER (PARTITION BY kode_desa, fon, tahun) <= $blok_maks) d
+        ON d.kode_desa = s.kode_desa AND d.fon = s.fon AND d.tahun = year(s.tgl_lahir)
+    UNION SELECT s.si, d.nik FROM sisa s JOIN (
+        SELECT nik, kode_kecamatan, nama_baku FROM dk SEMI JOIN sisa USING (kode_kecamatan, nama_baku)
+        QUALIFY count(*) OVER (PARTITION BY kode_kecamatan, nama_baku) <= $blok_maks) d USING (kode_kecamatan, nama_baku)
 ),
--- random pairs (deterministic: ordered by hash), nearly all non-matches: how often each level
--- occurs by chance, which the model takes as its u-probabilities
+acak_r AS (
+    SELECT sumber, id_sumber, row_number() OVER (ORDER BY h) AS i
+    FROM (SELECT sumber, id_sumber, hash(sumber, id_sumber) AS h FROM r ORDER BY h LIMIT $pasangan_acak)
+),
+acak_d AS (
+    SELECT nik, row_number() OVER (ORDER BY hash(nik), nik) AS j FROM d
+),
 acak AS (
     SELECT a.sumber, a.id_sumber, b.nik
-    FROM (SELECT sumber, id_sumber, i, 1 + (i * 7919) % nd AS j
-          FROM (SELECT sumber, id_sumber, row_number() OVER (ORDER BY hash(sumber, id_sumber)) AS i FROM r)
-          CROSS JOIN (SELECT count(*) AS nd FROM d)
-          WHERE i <= $pasangan_acak) a
-    JOIN (SELECT nik, row_number() OVER (ORDER BY hash(nik)) AS i FROM d) b ON b.i = a.j
+    FROM acak_r a CROSS JOIN (SELECT count(*) AS nd FROM d) n
+    JOIN acak_d b ON b.j = 1 + (a.i * 7919) % n.nd
 ),
 pasangan AS (
-    SELECT sumber, id_sumber, nik, false AS acak FROM blok
+    SELECT r.sumber, r.id_sumber, false AS acak, r.nik16, true AS ada_tepat, r.nama_baku, r.tgl_lahir, r.jenis_kelamin, r.no_kk,
+           r.kode_desa, r.kode_kecamatan, r.kode_kabupaten,
+           d.nik, d.nama_baku AS nama_baku_d, d.tgl_lahir AS tgl_lahir_d, d.jenis_kelamin AS jenis_kelamin_d, d.no_kk AS no_kk_d,
+           d.kode_desa AS kode_desa_d, d.kode_kecamatan AS kode_kecamatan_d, d.kode_kabupaten AS kode_kabupaten_d
+    FROM r JOIN d ON d.nik = r.nik16
     UNION ALL
-    SELECT sumber, id_sumber, nik, true AS acak FROM acak
+    SELECT s.sumber, s.id_sumber, false AS acak, s.nik16, s.ada_tepat, s.nama_baku, s.tgl_lahir, s.jenis_kelamin, s.no_kk,
+           s.kode_desa, s.kode_kecamatan, s.kode_kabupaten,
+           d.nik, d.nama_baku, d.tgl_lahir, d.jenis_kelamin, d.no_kk, d.kode_desa, d.kode_kecamatan, d.kode_kabupaten
+    FROM blok b JOIN sisa s USING (si) JOIN d ON d.nik = b.nik
+    WHERE d.nik IS DISTINCT FROM s.nik16
+    UNION ALL
+    SELECT r.sumber, r.id_sumber, true AS acak, r.nik16, r.nik16 IN (SELECT nik FROM d), r.nama_baku, r.tgl_lahir, r.jenis_kelamin, r.no_kk,
+           r.kode_desa, r.kode_kecamatan, r.kode_kabupaten,
+           d.nik, d.nama_baku, d.tgl_lahir, d.jenis_kelamin, d.no_kk, d.kode_desa, d.kode_kecamatan, d.kode_kabupaten
+    FROM acak a JOIN r USING (sumber, id_sumber) JOIN d ON d.nik = a.nik
 ),
 banding AS (
     SELECT
-        b.sumber, b.id_sumber, b.nik AS nik_dukcapil, b.acak,
-        CASE WHEN r.nik16 IS NULL THEN 0
-             WHEN r.nik16 = d.nik THEN 4
-             WHEN damerau_levenshtein(r.nik16, d.nik) = 1 OR nik_geser_hari(r.nik16) = d.nik THEN 3
-             WHEN r.nik16 IN (SELECT nik FROM tepat) THEN 2
+        sumber, id_sumber, nik AS nik_dukcapil, acak,
+        CASE WHEN nik16 IS NULL THEN 0
+             WHEN nik16 = nik THEN 4
+             WHEN damerau_levenshtein(nik16, nik) = 1 OR nik_geser_hari(nik16) = nik THEN 3
+             WHEN ada_tepat THEN 2
              ELSE 1 END AS nik_lv,
-        kemiripan_nama(r.nama_baku, d.nama_baku) AS nama_mirip,
+        kemiripan_nama(nama_baku, nama_baku_d) AS nama_mirip,
         CASE
-            WHEN r.tgl_lahir IS NULL OR d.tgl_lahir IS NULL THEN 0
-            WHEN r.tgl_lahir = d.tgl_lahir THEN 3
-            WHEN year(r.tgl_lahir) = year(d.tgl_lahir)
-                 AND ((day(r.tgl_lahir) = month(d.tgl_lahir) AND month(r.tgl_lahir) = day(d.tgl_lahir))
-                      OR strftime(r.tgl_lahir, '%m%d') IN ('0101', '0701', '1231')) THEN 2
-            WHEN year(r.tgl_lahir) = year(d.tgl_lahir) THEN 1
+            WHEN tgl_lahir IS NULL OR tgl_lahir_d IS NULL THEN 0
+            WHEN tgl_lahir = tgl_lahir_d THEN 3
+            WHEN year(tgl_lahir) = year(tgl_lahir_d)
+                 AND ((day(tgl_lahir) = month(tgl_lahir_d) AND month(tgl_lahir) = day(tgl_lahir_d))
+                      OR strftime(tgl_lahir, '%m%d') IN ('0101', '0701', '1231')) THEN 2
+            WHEN year(tgl_lahir) = year(tgl_lahir_d) THEN 1
             ELSE 0 END AS tgl_lv,
-        CASE WHEN r.jenis_kelamin IS NULL OR d.jenis_kelamin IS NULL THEN 2
-             WHEN r.jenis_kelamin = d.jenis_kelamin THEN 1 ELSE 0 END AS jk_lv,
-        CASE WHEN r.kode_desa = d.kode_desa THEN 3 WHEN r.kode_kecamatan = d.kode_kecamatan THEN 2
-             WHEN r.kode_kabupaten = d.kode_kabupaten THEN 1 ELSE 0 END AS wil_lv,
-        CASE WHEN r.no_kk IS NULL THEN 0 WHEN r.no_kk = d.no_kk THEN 2 ELSE 1 END AS kk_lv
-    FROM pasangan b
-    JOIN r USING (sumber, id_sumber)
-    JOIN d ON d.nik = b.nik
+        CASE WHEN jenis_kelamin IS NULL OR jenis_kelamin_d IS NULL THEN 2
+             WHEN jenis_kelamin = jenis_kelamin_d THEN 1 ELSE 0 END AS jk_lv,
+        CASE WHEN kode_desa = kode_desa_d THEN 3 WHEN kode_kecamatan = kode_kecamatan_d THEN 2
+             WHEN kode_kabupaten = kode_kabupaten_d THEN 1 ELSE 0 END AS wil_lv,
+        CASE WHEN no_kk IS NULL THEN 0 WHEN no_kk = no_kk_d THEN 2 ELSE 1 END AS kk_lv
+    FROM pasangan
 )
 SELECT
     $periode AS periode,
