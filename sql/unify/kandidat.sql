@@ -67,8 +67,8 @@ blok AS (
         QUALIFY count(*) OVER (PARTITION BY kode_kecamatan, nama_baku) <= $blok_maks) d USING (kode_kecamatan, nama_baku)
 ),
 acak_r AS (
-    SELECT sumber, id_sumber, row_number() OVER (ORDER BY h) AS i
-    FROM (SELECT sumber, id_sumber, hash(sumber, id_sumber) AS h FROM r ORDER BY h LIMIT $pasangan_acak)
+    SELECT sumber, id_sumber, row_number() OVER (ORDER BY h, sumber, id_sumber) AS i  -- hashes collide: ties by the record
+    FROM (SELECT sumber, id_sumber, hash(sumber, id_sumber) AS h FROM r ORDER BY h, sumber, id_sumber LIMIT $pasangan_acak)
 ),
 acak_d AS (
     SELECT nik, row_number() OVER (ORDER BY hash(nik), nik) AS j FROM d

@@ -7,12 +7,27 @@
 WITH anggota AS (
     SELECT * FROM main.individu WHERE periode = $periode
 ),
+-- Every choice below breaks its ties explicitly (mode() and arg_max on a tied key pick either
+-- value, so a re-run of the quarter could give another village, address or head).
 kk AS (
-    SELECT id_keluarga, any_value(no_kk) AS no_kk, count(*) AS jumlah_anggota,
-           arg_max(nik, CASE WHEN hubungan_keluarga = 'KEPALA KELUARGA' THEN 2 ELSE 1 END * 1000 + coalesce(umur, 0)) AS nik_kepala,
-           arg_max(nama, CASE WHEN hubungan_keluarga = 'KEPALA KELUARGA' THEN 2 ELSE 1 END * 1000 + coalesce(umur, 0)) AS nama_kepala,
-           mode(kode_desa) AS kode_desa, mode(alamat) AS alamat
+    SELECT id_keluarga, any_value(no_kk) AS no_kk, count(*) AS jumlah_anggota,  -- one KK per id_keluarga
+           -- the head: the member recorded as head, else the eldest; two of one age: the larger NIK
+           arg_max(nik, {'kepala': coalesce(hubungan_keluarga = 'KEPALA KELUARGA', false), 'umur': coalesce(umur, 0), 'nik': nik})
+               AS nik_kepala,
+           arg_max(nama, {'kepala': coalesce(hubungan_keluarga = 'KEPALA KELUARGA', false), 'umur': coalesce(umur, 0), 'nik': nik})
+               AS nama_kepala
     FROM anggota GROUP BY 1
+),
+-- the family's village and address: the most frequent among its members (a tie: the larger value)
+desa AS (
+    SELECT id_keluarga, arg_max(kode_desa, {'n': n, 'v': kode_desa}) AS kode_desa
+    FROM (SELECT id_keluarga, kode_desa, count(*) AS n FROM anggota WHERE kode_desa IS NOT NULL GROUP BY ALL)
+    GROUP BY 1
+),
+alamat AS (
+    SELECT id_keluarga, arg_max(alamat, {'n': n, 'v': alamat}) AS alamat
+    FROM (SELECT id_keluarga, alamat, count(*) AS n FROM anggota WHERE alamat IS NOT NULL GROUP BY ALL)
+    GROUP BY 1
 ),
 -- each source family record goes to the KK where most of its matched members are
 rumah_sumber AS (
@@ -32,12 +47,14 @@ terbaru AS (
     QUALIFY row_number() OVER (PARTITION BY r.id_keluarga ORDER BY k.tgl_pendataan DESC NULLS LAST,
                                CASE k.sumber WHEN 'regsosek' THEN 1 WHEN 'dtks' THEN 2 ELSE 3 END, k.id_keluarga_sumber) = 1
 ),
-asal AS (
-    SELECT a.id_keluarga, mode(l.id_keluarga) AS id_keluarga_asal
-    FROM anggota a
-    JOIN main.individu l ON l.periode = $periode_lalu AND l.id_individu = a.id_individu
-    WHERE a.id_keluarga NOT IN (SELECT id_keluarga FROM main.individu WHERE periode = $periode_lalu)
-      AND l.id_keluarga <> a.id_keluarga
+asal AS (  -- the family most of the members came from (a tie: the larger id)
+    SELECT id_keluarga, arg_max(asal, {'n': n, 'v': asal}) AS id_keluarga_asal FROM (
+        SELECT a.id_keluarga, l.id_keluarga AS asal, count(*) AS n
+        FROM anggota a
+        JOIN main.individu l ON l.periode = $periode_lalu AND l.id_individu = a.id_individu
+        WHERE a.id_keluarga NOT IN (SELECT id_keluarga FROM main.individu WHERE periode = $periode_lalu)
+          AND l.id_keluarga <> a.id_keluarga
+        GROUP BY ALL)
     GROUP BY 1
 ),
 wil AS (
@@ -47,11 +64,11 @@ SELECT
     $periode AS periode,
     kk.id_keluarga,
     kk.no_kk,
-    substr(kk.kode_desa, 1, 2) AS kode_provinsi, wp.nama AS nama_provinsi,
-    substr(kk.kode_desa, 1, 4) AS kode_kabupaten, wk.nama AS nama_kabupaten,
-    substr(kk.kode_desa, 1, 6) AS kode_kecamatan, wc.nama AS nama_kecamatan,
-    kk.kode_desa, wd.nama AS nama_desa,
-    kk.alamat,
+    substr(desa.kode_desa, 1, 2) AS kode_provinsi, wp.nama AS nama_provinsi,
+    substr(desa.kode_desa, 1, 4) AS kode_kabupaten, wk.nama AS nama_kabupaten,
+    substr(desa.kode_desa, 1, 6) AS kode_kecamatan, wc.nama AS nama_kecamatan,
+    desa.kode_desa, wd.nama AS nama_desa,
+    alamat.alamat,
     kk.nik_kepala,
     kk.nama_kepala,
     kk.jumlah_anggota,
@@ -65,7 +82,9 @@ SELECT
 FROM kk
 LEFT JOIN terbaru t ON t.id_keluarga = kk.id_keluarga
 LEFT JOIN asal ON asal.id_keluarga = kk.id_keluarga
-LEFT JOIN wil wp ON wp.kode = substr(kk.kode_desa, 1, 2)
-LEFT JOIN wil wk ON wk.kode = substr(kk.kode_desa, 1, 4)
-LEFT JOIN wil wc ON wc.kode = substr(kk.kode_desa, 1, 6)
-LEFT JOIN wil wd ON wd.kode = kk.kode_desa
+LEFT JOIN desa ON desa.id_keluarga = kk.id_keluarga
+LEFT JOIN alamat ON alamat.id_keluarga = kk.id_keluarga
+LEFT JOIN wil wp ON wp.kode = substr(desa.kode_desa, 1, 2)
+LEFT JOIN wil wk ON wk.kode = substr(desa.kode_desa, 1, 4)
+LEFT JOIN wil wc ON wc.kode = substr(desa.kode_desa, 1, 6)
+LEFT JOIN wil wd ON wd.kode = desa.kode_desa
