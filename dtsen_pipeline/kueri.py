@@ -30,10 +30,20 @@ def run(database: str, text: str) -> list[Result]:
     return results
 
 
+def _whole_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Counts DuckDB returns as HUGEINT or DECIMAL arrive as floats: print 556, not 556.0."""
+    out = frame.copy()
+    for col in out.columns:
+        values = out[col]
+        if pd.api.types.is_float_dtype(values) and values.notna().any() and (values.dropna() % 1 == 0).all():
+            out[col] = values.astype("Int64")
+    return out
+
+
 def render(results: list[Result], max_rows: int) -> str:
     out = []
     for r in results:
-        shown = r.frame.head(max_rows).to_string(index=False, na_rep="NULL", max_colwidth=60)
+        shown = _whole_numbers(r.frame.head(max_rows)).to_string(index=False, na_rep="NULL", max_colwidth=60)
         more = f"\n({len(r.frame) - max_rows:,} more rows: --baris N shows more)" if len(r.frame) > max_rows else ""
         out.append(f"{shown}\n{len(r.frame):,} rows{more}")
     return "\n\n".join(out)

@@ -34,5 +34,8 @@ def test_kueri_command_prints_the_results_and_names_a_bad_query(tiny_db_two_quar
     assert main(["kueri", "-e", "SELECT count(*) AS n FROM main.keluarga", "--db", str(tiny_db_two_quarters)]) == 0
     [(n,)] = query_db(tiny_db_two_quarters, "SELECT count(*) FROM main.keluarga")
     assert re.search(rf"^\s*n\n\s*{n}\n1 rows", capsys.readouterr().out, re.M)
+    assert main(["kueri", "-e", "SELECT sum(jumlah_anggota)::HUGEINT AS orang, 1.5 AS separuh FROM main.keluarga",
+                 "--db", str(tiny_db_two_quarters)]) == 0
+    assert re.search(r"^\s*\d+\s+1\.5$", capsys.readouterr().out, re.M)  # a whole number prints without ".0"
     assert main(["kueri", "-e", "SELECT * FROM tabel_tidak_ada", "--db", str(tiny_db_two_quarters)]) == 1
     assert "tabel_tidak_ada" in capsys.readouterr().err
