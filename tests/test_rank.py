@@ -209,6 +209,9 @@ def test_changed_variables_name_what_changed(con):
 def test_recap_sums_equal_the_ranked_totals(con):
     recap = frame(con, "SELECT * FROM rekap_desil WHERE periode = ?", [Q1])
     p = frame(con, "SELECT * FROM peringkat WHERE periode = ?", [Q1])
+    # counts are BIGINT, not the HUGEINT of a sum (pandas and BI tools read HUGEINT as float)
+    assert dict(con.execute("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'rekap_desil' "
+                            "AND column_name IN ('keluarga', 'individu')").fetchall()) == {"keluarga": "BIGINT", "individu": "BIGINT"}
     assert set(recap["tingkat"]) == {"nasional", "provinsi", "kabupaten", "kecamatan", "desa"}
     for level, column in (("provinsi", "kode_provinsi"), ("kabupaten", "kode_kabupaten"), ("kecamatan", "kode_kecamatan"),
                           ("desa", "kode_desa")):

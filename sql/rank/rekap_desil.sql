@@ -38,7 +38,7 @@ SELECT
     CASE WHEN k.tingkat = 'nasional' THEN 'SELURUH DATA' ELSE w.nama END AS nama_wilayah,
     k.desil,
     CAST(k.urutan AS SMALLINT) AS urutan,
-    k.keluarga,
+    CAST(k.keluarga AS BIGINT) AS keluarga,
     CAST(k.individu AS BIGINT) AS individu,
     round(100.0 * k.individu / sum(k.individu) FILTER (k.desil = 'semua') OVER (PARTITION BY k.tingkat, k.kode_wilayah), 2) AS persen_individu
 FROM kelompok k
