@@ -15,18 +15,25 @@ kk AS (
            arg_max(nik, {'kepala': coalesce(hubungan_keluarga = 'KEPALA KELUARGA', false), 'umur': coalesce(umur, 0), 'nik': nik})
                AS nik_kepala,
            arg_max(nama, {'kepala': coalesce(hubungan_keluarga = 'KEPALA KELUARGA', false), 'umur': coalesce(umur, 0), 'nik': nik})
-               AS nama_kepala
+               AS nama_kepala,
+           min(kode_desa) AS desa_min, max(kode_desa) AS desa_max, min(alamat) AS alamat_min, max(alamat) AS alamat_max
     FROM anggota GROUP BY 1
 ),
--- the family's village and address: the most frequent among its members (a tie: the larger value)
+-- the family's village and address: the members' one value, or, for the few families whose
+-- members differ, the most frequent (a tie: the larger value), counted for those families only
+beragam AS (
+    SELECT a.id_keluarga, a.kode_desa, a.alamat, k.desa_min <> k.desa_max AS desa_beda, k.alamat_min <> k.alamat_max AS alamat_beda
+    FROM anggota a JOIN kk k USING (id_keluarga)
+    WHERE k.desa_min <> k.desa_max OR k.alamat_min <> k.alamat_max
+),
 desa AS (
     SELECT id_keluarga, arg_max(kode_desa, {'n': n, 'v': kode_desa}) AS kode_desa
-    FROM (SELECT id_keluarga, kode_desa, count(*) AS n FROM anggota WHERE kode_desa IS NOT NULL GROUP BY ALL)
+    FROM (SELECT id_keluarga, kode_desa, count(*) AS n FROM beragam WHERE desa_beda AND kode_desa IS NOT NULL GROUP BY ALL)
     GROUP BY 1
 ),
 alamat AS (
     SELECT id_keluarga, arg_max(alamat, {'n': n, 'v': alamat}) AS alamat
-    FROM (SELECT id_keluarga, alamat, count(*) AS n FROM anggota WHERE alamat IS NOT NULL GROUP BY ALL)
+    FROM (SELECT id_keluarga, alamat, count(*) AS n FROM beragam WHERE alamat_beda AND alamat IS NOT NULL GROUP BY ALL)
     GROUP BY 1
 ),
 -- each source family record goes to the KK where most of its matched members are
@@ -64,11 +71,11 @@ SELECT
     $periode AS periode,
     kk.id_keluarga,
     kk.no_kk,
-    substr(desa.kode_desa, 1, 2) AS kode_provinsi, wp.nama AS nama_provinsi,
-    substr(desa.kode_desa, 1, 4) AS kode_kabupaten, wk.nama AS nama_kabupaten,
-    substr(desa.kode_desa, 1, 6) AS kode_kecamatan, wc.nama AS nama_kecamatan,
-    desa.kode_desa, wd.nama AS nama_desa,
-    alamat.alamat,
+    substr(kk.kode_desa, 1, 2) AS kode_provinsi, wp.nama AS nama_provinsi,
+    substr(kk.kode_desa, 1, 4) AS kode_kabupaten, wk.nama AS nama_kabupaten,
+    substr(kk.kode_desa, 1, 6) AS kode_kecamatan, wc.nama AS nama_kecamatan,
+    kk.kode_desa, wd.nama AS nama_desa,
+    kk.alamat,
     kk.nik_kepala,
     kk.nama_kepala,
     kk.jumlah_anggota,
@@ -79,12 +86,12 @@ SELECT
     t.tgl_pendataan AS tgl_pendataan_variabel,
     t.desil_p3ke,
     {{variabel}}
-FROM kk
+FROM (SELECT k.* EXCLUDE (desa_min, desa_max, alamat_min, alamat_max),
+             coalesce(d.kode_desa, k.desa_min) AS kode_desa, coalesce(a.alamat, k.alamat_min) AS alamat
+      FROM kk k LEFT JOIN desa d USING (id_keluarga) LEFT JOIN alamat a USING (id_keluarga)) kk
 LEFT JOIN terbaru t ON t.id_keluarga = kk.id_keluarga
 LEFT JOIN asal ON asal.id_keluarga = kk.id_keluarga
-LEFT JOIN desa ON desa.id_keluarga = kk.id_keluarga
-LEFT JOIN alamat ON alamat.id_keluarga = kk.id_keluarga
-LEFT JOIN wil wp ON wp.kode = substr(desa.kode_desa, 1, 2)
-LEFT JOIN wil wk ON wk.kode = substr(desa.kode_desa, 1, 4)
-LEFT JOIN wil wc ON wc.kode = substr(desa.kode_desa, 1, 6)
-LEFT JOIN wil wd ON wd.kode = desa.kode_desa
+LEFT JOIN wil wp ON wp.kode = substr(kk.kode_desa, 1, 2)
+LEFT JOIN wil wk ON wk.kode = substr(kk.kode_desa, 1, 4)
+LEFT JOIN wil wc ON wc.kode = substr(kk.kode_desa, 1, 6)
+LEFT JOIN wil wd ON wd.kode = kk.kode_desa
