@@ -103,14 +103,15 @@ def render(sql_dir: Path = SQL_DIR) -> str:
         "| table | stage | one row per | meaning |",
         "| --- | --- | --- | --- |",
     ]
-    out += [f"| `{t.name}` | {t.stage} | {_cell(t.grain or '(grain missing: add `grain` to ' + t.path + ')')} | {_cell(t.meaning)} |"
-            for t in tables]
+    def row(t: Table) -> str:
+        return f"| `{t.label}` | {t.stage} | {_cell(t.grain or '(grain missing: add `grain` to ' + t.path + ')')} | {_cell(t.meaning)} |"
+
+    out += [row(t) for t in tables]
     if working:
         out += ["", "Working tables of the stages live in their own schemas (the later stages read them; their rows reach the",
                 "published tables above). They are documented and commented too:", "",
                 "| table | stage | one row per | meaning |", "| --- | --- | --- | --- |"]
-        out += [f"| `{t.label}` | {t.stage} | {_cell(t.grain or '(grain missing: add `grain` to ' + t.path + ')')} | "
-                f"{_cell(t.meaning)} |" for t in working]
+        out += [row(t) for t in working]
     tables = tables + working
     out += ["", "### Columns", "",
             "Per stage, the columns its tables share (*shared*: each table has those that apply to it), then each table's own.",

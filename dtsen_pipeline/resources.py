@@ -102,14 +102,20 @@ class DuckDBStorage(ConfigurableResource):
             return con.execute(sql, params or []).df()
 
 
-def _add_new_columns(con: duckdb.DuckDBPyConnection, table: str, select_sql: str, params: dict | None) -> None:
-    """A table written by an earlier version of the pipeline lacks the columns added since: add
-    them (NULL in the quarters written before), so that upgrading keeps the other quarters."""
-    wanted = con.execute(f"DESCRIBE SELECT * FROM ({select_sql})", params or {}).fetchall()
+def add_missing_columns(con: duckdb.DuckDBPyConnection, table: str, columns: list[tuple[str, str]]) -> None:
+    """A table written by an earlier version of the pipeline (or mapping) lacks the columns added
+    since: add each (name, type) it lacks, NULL in the quarters written before, so that upgrading
+    keeps the other quarters."""
     have = {r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()}
-    for name, kind, *_ in wanted:
+    for name, kind in columns:
         if name not in have:
             con.execute(f'ALTER TABLE {table} ADD COLUMN "{name}" {kind}')
+
+
+def _add_new_columns(con: duckdb.DuckDBPyConnection, table: str, select_sql: str, params: dict | None) -> None:
+    """The SELECT's columns the table lacks, added (add_missing_columns)."""
+    wanted = con.execute(f"DESCRIBE SELECT * FROM ({select_sql})", params or {}).fetchall()
+    add_missing_columns(con, table, [(name, kind) for name, kind, *_ in wanted])
 
 
 class RawData(ConfigurableResource):

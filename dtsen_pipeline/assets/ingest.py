@@ -16,7 +16,7 @@ from dagster import AssetExecutionContext, AssetsDefinition, Failure, Materializ
 
 from ..partitions import quarterly
 from ..privacy import mask_frame, mask_text
-from ..resources import DuckDBStorage, RawData
+from ..resources import DuckDBStorage, RawData, add_missing_columns
 from ..sources.mapping import load_mapping
 from ..sources.readers import ExtractError, read_extract, sql_extract
 from .comments import apply_comments
@@ -72,10 +72,7 @@ def _load_files(con, context, table: str, spec: dict, periode: str, files: list,
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(f"CREATE TABLE IF NOT EXISTS {table} (periode VARCHAR, file VARCHAR, baris BIGINT, {quoted})")
-        have = {r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()}
-        for column in spec["columns"]:  # a column the mapping gained since the table was made; NULL before
-            if column not in have:
-                con.execute(f'ALTER TABLE {table} ADD COLUMN "{column}" VARCHAR')
+        add_missing_columns(con, table, [(c, "VARCHAR") for c in spec["columns"]])  # the mapping gained since
         con.execute(f"DELETE FROM {table} WHERE periode = ?", [periode])
         reads = []
         for path, rel in files:
