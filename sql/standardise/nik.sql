@@ -5,20 +5,25 @@
 -- How the NIK looks: ok | kosong (missing) | notasi_ilmiah (a spreadsheet wrote it as 3.40301E+15)
 -- | bukan_16_digit | placeholder (one repeated digit, 1234567890123456, region 000000, serial 0000)
 -- | tanggal_mustahil (month 00 or > 12, day 00, 32-40 or > 71).
-CREATE OR REPLACE MACRO nik_bentuk(nik) AS
+-- Written for speed (it runs on every NIK and KK of every source, 20 M values at scale 1.0): the
+-- NIK trimmed once (_nik_bentuk's argument), one regular expression for the common case of 16
+-- digits, the scientific-notation one only for what is not, and the two-digit day and month
+-- compared as text ('01'..'12'), which for two digits orders as the numbers do (11.8 -> 3 s).
+CREATE OR REPLACE MACRO _nik_bentuk(t) AS
     CASE
-        WHEN nik IS NULL OR trim(nik) = '' OR trim(nik) IN ('-', '0') THEN 'kosong'
-        WHEN regexp_matches(trim(nik), '^[0-9]\.?[0-9]*[Ee]\+?[0-9]+$') THEN 'notasi_ilmiah'
-        WHEN NOT regexp_matches(trim(nik), '^[0-9]{16}$') THEN 'bukan_16_digit'
-        WHEN regexp_matches(trim(nik), '^(0{16}|1{16}|2{16}|3{16}|4{16}|5{16}|6{16}|7{16}|8{16}|9{16})$')
-             OR trim(nik) IN ('1234567890123456', '0123456789012345')
-             OR substr(trim(nik), 1, 6) = '000000' OR substr(trim(nik), 13, 4) = '0000' THEN 'placeholder'
-        WHEN substr(trim(nik), 9, 2)::INTEGER NOT BETWEEN 1 AND 12
-             OR substr(trim(nik), 7, 2)::INTEGER = 0
-             OR substr(trim(nik), 7, 2)::INTEGER BETWEEN 32 AND 40
-             OR substr(trim(nik), 7, 2)::INTEGER > 71 THEN 'tanggal_mustahil'
+        WHEN t IS NULL OR t IN ('', '-', '0') THEN 'kosong'
+        WHEN NOT regexp_full_match(t, '[0-9]{16}') THEN
+            CASE WHEN regexp_full_match(t, '[0-9]\.?[0-9]*[Ee]\+?[0-9]+') THEN 'notasi_ilmiah' ELSE 'bukan_16_digit' END
+        WHEN t = repeat(left(t, 1), 16) OR t IN ('1234567890123456', '0123456789012345')
+             OR substr(t, 1, 6) = '000000' OR substr(t, 13, 4) = '0000' THEN 'placeholder'
+        WHEN substr(t, 9, 2) NOT BETWEEN '01' AND '12'
+             OR substr(t, 7, 2) = '00'
+             OR substr(t, 7, 2) BETWEEN '32' AND '40'
+             OR substr(t, 7, 2) > '71' THEN 'tanggal_mustahil'
         ELSE 'ok'
     END;
+
+CREATE OR REPLACE MACRO nik_bentuk(nik) AS _nik_bentuk(trim(nik));
 
 CREATE OR REPLACE MACRO nik_kode_kecamatan(nik) AS substr(nik, 1, 6);
 

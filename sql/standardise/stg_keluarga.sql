@@ -6,12 +6,18 @@
 WITH desa AS (
     SELECT kode, kode_bps FROM sources.wilayah_referensi WHERE periode = $periode AND tingkat = 'desa'
 ),
-mentah AS (
+mentah AS NOT MATERIALIZED (
     {{keluarga}}
 ),
+-- heads' names repeat across sources: standardise each distinct name once
+nama AS (
+    SELECT nama_kepala, nama_baku(nama_kepala) AS nama_baku FROM (SELECT DISTINCT nama_kepala FROM mentah WHERE nama_kepala IS NOT NULL)
+),
 bersih AS (
-    SELECT m.*, CASE WHEN m.sumber = 'regsosek' THEN d.kode ELSE m.kode_desa END AS kode_desa_baku
-    FROM mentah m LEFT JOIN desa d ON m.sumber = 'regsosek' AND d.kode_bps = m.kode_desa
+    SELECT m.*, CASE WHEN m.sumber = 'regsosek' THEN d.kode ELSE m.kode_desa END AS kode_desa_baku, n.nama_baku AS nama_kepala_baku
+    FROM mentah m
+    LEFT JOIN desa d ON m.sumber = 'regsosek' AND d.kode_bps = m.kode_desa
+    LEFT JOIN nama n ON n.nama_kepala = m.nama_kepala
 )
 SELECT
     $periode AS periode,
@@ -22,7 +28,7 @@ SELECT
     nullif(trim(b.no_kk), '') AS no_kk,
     nik_bentuk(b.no_kk) AS no_kk_bentuk,
     b.nama_kepala,
-    nama_baku(b.nama_kepala) AS nama_kepala_baku,
+    b.nama_kepala_baku,
     b.kode_desa_baku AS kode_desa,
     substr(b.kode_desa_baku, 1, 6) AS kode_kecamatan,
     substr(b.kode_desa_baku, 1, 4) AS kode_kabupaten,

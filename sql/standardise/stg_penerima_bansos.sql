@@ -8,18 +8,34 @@ WITH desa AS (
 kabupaten AS (
     SELECT kode FROM sources.wilayah_referensi WHERE periode = $periode AND tingkat = 'kabupaten'
 ),
-mentah AS (
+mentah AS NOT MATERIALIZED (
     {{penerima}}
 ),
-bersih AS (
+-- names repeat across the lists: standardise each distinct name once
+nama AS (
+    SELECT nama, nama_baku(nama) AS nama_baku FROM (SELECT DISTINCT nama FROM mentah WHERE nama IS NOT NULL)
+),
+teks AS (
     SELECT
         m.*,
+        n.nama_baku,
         nullif(trim(m.nik), '') AS nik_teks,
         nullif(trim(m.no_kk), '') AS no_kk_teks,
         nullif(trim(m.kode_desa), '') AS kode_desa_teks,
         tanggal_sumber(m.sumber, 'tgl_lahir', m.tgl_lahir) AS tgl_lahir_baku,
         jenis_kelamin_baku(m.sumber, m.jenis_kelamin) AS jk_baku
     FROM mentah m
+    LEFT JOIN nama n ON n.nama = m.nama
+),
+-- the NIK classified once per row, then decoded when usable
+bersih AS (
+    SELECT t.*, nik_bentuk(t.nik_teks) AS nik_bentuk_baku FROM teks t
+),
+dekode AS (
+    SELECT b.*,
+           CASE WHEN b.nik_bentuk_baku = 'ok' THEN nik_tgl_lahir(b.nik_teks, $periode) END AS nik_tgl,
+           CASE WHEN b.nik_bentuk_baku = 'ok' THEN nik_jenis_kelamin(b.nik_teks) END AS nik_jk
+    FROM bersih b
 )
 SELECT
     $periode AS periode,
@@ -29,11 +45,11 @@ SELECT
     b.file,
     b.baris,
     b.nik_teks AS nik,
-    nik_bentuk(b.nik_teks) AS nik_bentuk,
+    b.nik_bentuk_baku AS nik_bentuk,
     b.no_kk_teks AS no_kk,
     CASE WHEN b.no_kk_teks IS NOT NULL THEN nik_bentuk(b.no_kk_teks) END AS no_kk_bentuk,
     b.nama,
-    nama_baku(b.nama) AS nama_baku,
+    b.nama_baku,
     b.tgl_lahir_baku AS tgl_lahir,
     b.jk_baku AS jenis_kelamin,
     b.kode_desa_teks AS kode_desa,
@@ -44,8 +60,8 @@ SELECT
              nullif(trim(b.kode_kabupaten), '') IN (SELECT kode FROM kabupaten), false) AS wilayah_dikenal,
     upper(trim(b.komponen)) AS komponen,
     upper(trim(b.status_kepesertaan)) AS status_kepesertaan,
-    CASE WHEN nik_bentuk(b.nik_teks) = 'ok' THEN nik_tgl_lahir(b.nik_teks, $periode) END AS nik_tgl_lahir,
-    CASE WHEN nik_bentuk(b.nik_teks) = 'ok' THEN nik_jenis_kelamin(b.nik_teks) END AS nik_jenis_kelamin,
-    CASE WHEN nik_bentuk(b.nik_teks) = 'ok' AND b.tgl_lahir_baku IS NOT NULL
-         THEN strftime(nik_tgl_lahir(b.nik_teks, $periode), '%d%m%y') = strftime(b.tgl_lahir_baku, '%d%m%y') END AS nik_cocok_tgl_lahir
-FROM bersih b
+    b.nik_tgl AS nik_tgl_lahir,
+    b.nik_jk AS nik_jenis_kelamin,
+    CASE WHEN b.nik_tgl IS NOT NULL AND b.tgl_lahir_baku IS NOT NULL
+         THEN strftime(b.nik_tgl, '%d%m%y') = strftime(b.tgl_lahir_baku, '%d%m%y') END AS nik_cocok_tgl_lahir
+FROM dekode b
