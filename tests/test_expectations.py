@@ -107,6 +107,21 @@ def test_garbage_sex_and_blank_niks_fail_their_checks_as_blocking(broken):
     assert run_suite(storage, "stg_individu", table, "regsosek", quarter, SUITES["sampel"]).passed
 
 
+def test_birth_years_outside_pandas_nanosecond_dates_are_still_judged(broken):
+    """Dates reach GX as datetime64[ns], which it compares vectorised; a typed-in year 0019 or 9999
+    does not fit that type and must fail its range expectation, not break the check."""
+    con, storage, quarter = broken
+    con.execute("UPDATE standardise.stg_individu SET tgl_lahir = DATE '0019-05-01' WHERE sumber = 'dtks' AND baris % 3 = 0")
+    con.execute("UPDATE standardise.stg_individu SET tgl_lahir = DATE '9999-05-01' WHERE sumber = 'dtks' AND baris % 3 = 1")
+    con.execute("UPDATE standardise.stg_individu SET tgl_lahir = DATE '2031-05-01' WHERE sumber = 'p3ke' AND baris % 2 = 0")
+    con.close()
+    table = SUITES["tabel"]["stg_individu"]
+    for sumber in ("dtks", "p3ke"):  # out of the datetime64[ns] range, and in it but after the quarter
+        result = run_suite(storage, "stg_individu", table, sumber, quarter, SUITES["sampel"])
+        assert not result.passed and result.severity == AssetCheckSeverity.ERROR, sumber
+        assert re.search(r"tgl_lahir be_between: (6[0-9]|5[0-9])\.\d+% unexpected", result.description), result.description
+
+
 def test_a_non_blocking_failure_warns_and_the_sample_is_deterministic(broken):
     con, storage, quarter = broken
     con.execute("UPDATE standardise.stg_keluarga SET tgl_pendataan = DATE '2031-01-01' WHERE sumber = 'regsosek'")

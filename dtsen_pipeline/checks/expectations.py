@@ -81,6 +81,14 @@ def read_sample(storage: DuckDBStorage, table: dict, name: str, sumber: str | No
                 SELECT hash({key}) AS h FROM {relation} AS t WHERE {where} ORDER BY h LIMIT {int(rows)}))
             SELECT {wanted or 'NULL AS kosong'} FROM {relation} AS t WHERE {where} AND hash({key}) <= (SELECT h FROM batas)""",
                             params).df()
+    # GX compares datetime64[ns] columns vectorised and anything else row by row in Python (DuckDB
+    # gives dates as datetime64[us]: 0.3 s more per 100 000 rows and date expectation)
+    for column in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[column].dtype) and frame[column].dtype != "datetime64[ns]":
+            try:
+                frame[column] = frame[column].astype("datetime64[ns]")
+            except (OverflowError, pd.errors.OutOfBoundsDatetime):
+                pass  # a date outside 1677-2262 (a typed-in year 0019 or 9999): GX compares it row by row
     return frame, total
 
 
