@@ -4,7 +4,11 @@ every row is accounted for, a file that cannot be read fails the run naming it."
 import re
 import shutil
 
+from dagster import materialize
+
+from dtsen_pipeline.assets.ingest import build_read_assets
 from dtsen_pipeline.cli import main
+from dtsen_pipeline.resources import DuckDBStorage, RawData
 
 QUARTER = "2025-01-01"
 
@@ -46,3 +50,28 @@ def test_unreadable_file_fails_the_run_naming_it(tiny_world, tmp_path, capsys):
     out = capsys.readouterr()
     assert "FAILED" in out.out
     assert "dtks/dtks_individu.csv" in out.out + out.err
+
+
+def _read_p3ke(data, db):
+    """Only baca_p3ke (the run's other steps are not needed to read workbooks)."""
+    baca = next(a for a in build_read_assets() if a.key.path[-1] == "baca_p3ke")
+    return materialize([baca], partition_key=QUARTER, raise_on_error=False,
+                       resources={"raw": RawData(data_dir=str(data)), "storage": DuckDBStorage(database=str(db))})
+
+
+def test_a_broken_workbook_among_several_fails_naming_it_and_keeps_the_previous_rows(tiny_world, tmp_path, query_db):
+    """Workbooks are parsed ahead in threads while the previous one is inserted: a broken one
+    still fails the step naming it, and the quarter's rows read before stay as they were."""
+    world, summary = tiny_world
+    data, quarter = _copy_quarter(world, tmp_path)
+    db = tmp_path / "x.duckdb"
+    assert _read_p3ke(data, db).success
+    before = query_db(db, "SELECT count(*), count(DISTINCT file) FROM sources.p3ke_individu")
+    workbooks = sorted((quarter / "p3ke").glob("*.xlsx"))
+    assert len(workbooks) >= 3 and before[0][1] == len(workbooks)
+    workbooks[-2].write_bytes(b"PK\x03\x04 not a workbook any more")
+    result = _read_p3ke(data, db)
+    assert not result.success
+    failure = result.get_step_failure_events()[0].step_failure_data
+    assert f"p3ke/{workbooks[-2].name}" in failure.error.message + str(failure.user_failure_data.description)
+    assert query_db(db, "SELECT count(*), count(DISTINCT file) FROM sources.p3ke_individu") == before
