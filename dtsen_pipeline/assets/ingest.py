@@ -64,7 +64,7 @@ class _FastPathFailed(Exception):
 
 
 # files parsed ahead of the one being inserted: fastexcel and pyarrow release the GIL, so a workbook is
-# parsed while the previous one is inserted (P3KE's per-regency workbooks: 26 -> 14 s at scale 1.0);
+# parsed while the previous one is inserted (P3KE's per-regency workbooks: 29 -> 16 s at scale 1.0);
 # at most this many parsed files wait in memory at once
 READ_AHEAD = 2
 
