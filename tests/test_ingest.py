@@ -75,3 +75,46 @@ def test_a_broken_workbook_among_several_fails_naming_it_and_keeps_the_previous_
     failure = result.get_step_failure_events()[0].step_failure_data
     assert f"p3ke/{workbooks[-2].name}" in failure.error.message + str(failure.user_failure_data.description)
     assert query_db(db, "SELECT count(*), count(DISTINCT file) FROM sources.p3ke_individu") == before
+
+
+def test_workbooks_are_parsed_ahead_and_csvs_one_at_a_time(tmp_path, monkeypatch):
+    """Workbooks (one core each in fastexcel) are parsed READ_AHEAD at a time while the previous one
+    is inserted; a CSV, which pyarrow already parses on every core, only once the previous one is in,
+    so a source split into many large CSVs never holds more than one in memory. Rows land in file order."""
+    import threading
+    import time
+    import types
+
+    import duckdb
+    import pyarrow as pa
+
+    from dtsen_pipeline.assets import ingest
+    from dtsen_pipeline.sources.readers import ReadResult, _no_rejects
+
+    in_flight, peak, lock = [0], [0], threading.Lock()
+
+    def slow_read(path, spec, **_):
+        with lock:
+            in_flight[0] += 1
+            peak[0] = max(peak[0], in_flight[0])
+        time.sleep(0.2)
+        with lock:
+            in_flight[0] -= 1
+        table = pa.table({"_baris": pa.array([2], pa.int64()), "nik": pa.array([path.stem], pa.string())})
+        return ReadResult(table, _no_rejects(), 1)
+
+    monkeypatch.setattr(ingest, "read_extract", slow_read)
+    context = types.SimpleNamespace(log=types.SimpleNamespace(info=lambda *a: None))
+    files = []
+    for i in range(6):
+        (tmp_path / f"f{i}").write_bytes(b"x")
+        files.append((tmp_path / f"f{i}", f"f{i}"))
+    for kind, most in (("xlsx", ingest.READ_AHEAD), ("csv", 1)):
+        peak[0] = 0
+        con = duckdb.connect()
+        con.execute("CREATE SCHEMA sources")
+        reads = ingest._load_files(con, context, "sources.t", {"format": kind, "columns": ["nik"]}, QUARTER, files,
+                                   "sources.x.files.t", "mapping.yaml", set())
+        assert peak[0] == most, kind
+        assert [r.rel for r in reads] == [rel for _, rel in files]
+        assert con.execute("SELECT nik FROM sources.t ORDER BY nik").fetchall() == [(f"f{i}",) for i in range(6)]

@@ -63,9 +63,11 @@ class _FastPathFailed(Exception):
         self.rel = rel
 
 
-# files parsed ahead of the one being inserted: fastexcel and pyarrow release the GIL, so a workbook is
-# parsed while the previous one is inserted (P3KE's per-regency workbooks: 29 -> 16 s at scale 1.0);
-# at most this many parsed files wait in memory at once
+# workbooks parsed ahead of the one being inserted: fastexcel parses a sheet on one core and releases
+# the GIL, so two are parsed while the previous one is inserted (P3KE's per-regency workbooks:
+# 29 -> 16 s at scale 1.0); at most this many wait in memory. CSVs are not read ahead: pyarrow
+# already parses one on both cores, and a source split into many large CSVs would hold several
+# gigabytes of text at once.
 READ_AHEAD = 2
 
 
@@ -73,17 +75,18 @@ def _load_files(con, context, table: str, spec: dict, periode: str, files: list,
                 slow: set[str]) -> list[_FileRead]:
     """Replace the partition of one text table by the rows of ``files``, in one transaction.
     Parquet files are read by DuckDB straight into the table (``sql_extract``: no Arrow copy of
-    millions of text cells in Python); the others by ``read_extract`` in worker threads, READ_AHEAD
-    files ahead, and inserted from Arrow in file order."""
+    millions of text cells in Python); the others by ``read_extract`` in worker threads (workbooks
+    READ_AHEAD files ahead) and inserted from Arrow in file order."""
     label = "/".join(entry.split(".")[1::2])  # sources.<sumber>.files.<berkas> -> <sumber>/<berkas>
     quoted = ", ".join(f'"{c}" VARCHAR' for c in spec["columns"])
     plans = {rel: None if rel in slow else sql_extract(path, spec, entry=entry, mapping_file=mapping_file) for path, rel in files}
     pending = [(path, rel) for path, rel in files if plans[rel] is None]
-    with ThreadPoolExecutor(max_workers=READ_AHEAD, thread_name_prefix="dtsen-baca") as pool:
+    ahead = READ_AHEAD if spec["format"] == "xlsx" else 1  # 1: a CSV is parsed only once the previous one is in
+    with ThreadPoolExecutor(max_workers=ahead, thread_name_prefix="dtsen-baca") as pool:
         parsing: dict[str, Future] = {}
 
         def read_ahead() -> None:
-            while pending and len(parsing) < READ_AHEAD:
+            while pending and len(parsing) < ahead:
                 path, rel = pending.pop(0)
                 parsing[rel] = pool.submit(read_extract, path, spec, entry=entry, mapping_file=mapping_file)
 
@@ -111,7 +114,8 @@ def _load_files(con, context, table: str, spec: dict, periode: str, files: list,
                         result = parsing.pop(rel).result()
                     except ExtractError as exc:
                         raise Failure(description=mask_text(str(exc)), metadata={"file": rel, "sumber": entry.split(".")[1]}) from None
-                    read_ahead()
+                    if ahead > 1:
+                        read_ahead()  # workbooks: the next ones are parsed while this one is inserted
                     frame = _file_table(result, spec, periode, rel)
                     con.register("_frame", frame)
                     con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _frame")
@@ -121,6 +125,7 @@ def _load_files(con, context, table: str, spec: dict, periode: str, files: list,
                         rejected = result.rejected.to_pandas().rename(columns={"_baris": "baris"})
                     read = _FileRead(rel, result.rows_read, frame.num_rows, result.notes, rejected)
                     del frame, result
+                    read_ahead()
                 context.log.info("%s: read %s: %d rows, %d rejected, %.1f s", label, rel, read.rows_read,
                                  read.rows_read - read.accepted, time.monotonic() - started)
                 reads.append(read)
