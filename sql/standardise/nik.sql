@@ -8,7 +8,8 @@
 -- Written for speed (it runs on every NIK and KK of every source, 20 M values at scale 1.0): the
 -- NIK trimmed once (_nik_bentuk's argument), one regular expression for the common case of 16
 -- digits, the scientific-notation one only for what is not, and the two-digit day and month
--- compared as text ('01'..'12'), which for two digits orders as the numbers do (11.8 -> 3 s).
+-- compared as text ('01'..'12'), which for two digits orders as the numbers do (a quarter's 18.7 M
+-- NIKs and KKs at scale 1.0: 13.8 -> 3.6 s).
 CREATE OR REPLACE MACRO _nik_bentuk(t) AS
     CASE
         WHEN t IS NULL OR t IN ('', '-', '0') THEN 'kosong'
