@@ -3,12 +3,19 @@ every row is accounted for, a file that cannot be read fails the run naming it."
 
 import re
 import shutil
+import threading
+import time
+import types
 
+import duckdb
+import pyarrow as pa
 from dagster import materialize
 
+from dtsen_pipeline.assets import ingest
 from dtsen_pipeline.assets.ingest import build_read_assets
 from dtsen_pipeline.cli import main
 from dtsen_pipeline.resources import DuckDBStorage, RawData
+from dtsen_pipeline.sources.readers import ReadResult, _no_rejects
 
 QUARTER = "2025-01-01"
 
@@ -81,16 +88,6 @@ def test_workbooks_are_parsed_ahead_and_csvs_one_at_a_time(tmp_path, monkeypatch
     """Workbooks (one core each in fastexcel) are parsed READ_AHEAD at a time while the previous one
     is inserted; a CSV, which pyarrow already parses on every core, only once the previous one is in,
     so a source split into many large CSVs never holds more than one in memory. Rows land in file order."""
-    import threading
-    import time
-    import types
-
-    import duckdb
-    import pyarrow as pa
-
-    from dtsen_pipeline.assets import ingest
-    from dtsen_pipeline.sources.readers import ReadResult, _no_rejects
-
     in_flight, peak, lock = [0], [0], threading.Lock()
 
     def slow_read(path, spec, **_):
