@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from conftest import TINY_QUARTER, dagster_home
-from dtsen_pipeline.privacy import mask_frame, mask_name, mask_number, mask_text
+from dtsen_pipeline.privacy import mask_error, mask_frame, mask_name, mask_number, mask_text
 
 
 def test_numbers_keep_region_and_last_two_digits():
@@ -27,6 +27,30 @@ def test_free_text_hides_embedded_niks():
     masked = mask_text(text)
     assert "3403014703850001" not in masked and "3403010703850002" not in masked
     assert masked.startswith("row 7: NIK 3403**********01")
+
+
+def test_free_text_hides_identity_numbers_in_every_written_form():
+    for written in ("3403 0147 0385 0001", "3403-0147-0385-0001", "34.03.01.470385.0001", "3.40301470385E+15",
+                    "34030147038500", "0001234567890", "198503142010011001"):
+        masked = mask_text(f"nilai {written} salah")
+        assert written not in masked and masked.startswith("nilai ") and "*" in masked, masked
+    readable = "2025-01-01 12:00:00: 14569147 rows, kode 3403012001, 1e-07, 3.5e+02"
+    assert mask_text(readable) == readable
+
+
+def test_errors_mask_echoed_values_apostrophe_names_and_each_part_of_a_key():
+    con = duckdb.connect()
+    cases = {"SELECT strptime(v, '%d-%m-%Y') FROM (SELECT 'SITI AMINAH' AS v)": "SITI",
+             "SELECT CAST(v AS INTEGER) FROM (SELECT 'MU''MINAH BINTI SYAFI''I' AS v)": "MINAH",
+             "CREATE TABLE k (a VARCHAR, b VARCHAR, PRIMARY KEY (a, b)); "
+             "INSERT INTO k SELECT 'SITI AMINAH', '3403014703850001' FROM range(2)": "SITI"}
+    for sql, clear in cases.items():
+        with pytest.raises(duckdb.Error) as raised:
+            con.execute(sql)
+        masked = mask_error(str(raised.value))
+        # the SQL text DuckDB quotes back (LINE 1: ...) is the caller's, not data: only the message is checked
+        message = masked.split("\nLINE ")[0]
+        assert clear not in message and "3403014703850001" not in message and "*" in message, masked
 
 
 def test_frame_masks_identity_and_name_columns_only():
@@ -48,6 +72,18 @@ def test_frame_masks_identity_numbers_in_any_column():
     assert out["id_angka"].tolist() == ["3403**********01", 12]
     assert out.loc[0, "keterangan"] == "KK 3403**********01 pindah" and pd.isna(out.loc[1, "keterangan"])
     assert out["baris"].tolist() == [2, 3] and out["baris"].dtype == frame["baris"].dtype
+    floats = mask_frame(pd.DataFrame({"nomor": [3403014703850001.0, 1.5], "no_kk_teks": ["3403010101200001", None]}))
+    assert floats["nomor"].tolist() == ["3403**********01", 1.5] and floats.loc[0, "no_kk_teks"] == "3403**********01"
+
+
+def test_failing_examples_of_great_expectations_show_codes_but_no_identity():
+    from dtsen_pipeline.checks.expectations import _masked_examples
+
+    misplaced = _masked_examples("kode_desa", ["SITI AMINAH", "3403 0147 0385 0001", "SUKARNO"])
+    assert "SITI" not in misplaced and "0147" not in misplaced and "SUKARNO" not in misplaced, misplaced
+    assert _masked_examples("hubungan_keluarga", ["9", "X"]) == "9, X"  # a wrong code is worth seeing
+    assert _masked_examples("kode_desa", ["340301200"]) == "340301200"
+    assert _masked_examples("umur", [150, 3403014703850001]) == "150, 3403**********01"
 
 
 # --- the whole Dagster event log of real runs holds no identity in clear --------------------------

@@ -327,6 +327,22 @@ def test_missing_required_column_names_file_column_and_mapping_entry(tmp_path):
         "mapping (dtsen_pipeline/sources/mapping.yaml, sources.dukcapil.files.individu.columns.nama).")
 
 
+def test_a_header_row_holding_a_record_is_not_echoed_in_clear(tmp_path):
+    """The first record fused to the header line (a lost line break): its cells are headers now,
+    and neither the note on ignored columns nor the missing-column error may show them."""
+    fused = ["NIK", "Nama Anggota", "KODE", "PEKERJAAN", "3403010101200001", "SITI AMINAH", "3403 0147 0385 0002"]
+    text = _csv_text([[NIK, "BUDI", "X1", "TANI", "", "", ""]], header=fused)
+    notes = " ".join(read_extract(_write(tmp_path / "data.csv", text.encode()), SPEC).notes)
+    assert "3 column(s) not in the mapping ignored" in notes
+    for clear in ("3403010101200001", "SITI", "AMINAH", "0147"):
+        assert clear not in notes, notes
+    text = _csv_text([[NIK, "X1", "TANI", "", ""]], header=["NIK", "KODE", "PEKERJAAN", "SITI AMINAH", "3403010101200001"])
+    message = _raises(_write(tmp_path / "data2.csv", text.encode()), SPEC, "Nama Anggota (nama) is missing", "KODE")
+    assert "AMINAH" not in message and "3403010101200001" not in message, message
+    plain = _csv_text([[NIK, "BUDI", "X1"]], header=("NIK", "Nama Anggota", "KETERANGAN"))  # real headers stay readable
+    assert any("KETERANGAN" in n for n in read_extract(_write(tmp_path / "data3.csv", plain.encode()), SPEC).notes)
+
+
 def test_missing_part_of_a_required_concat_column(tmp_path):
     spec = load_mapping()["dukcapil"]["files"]["individu"]
     text = "NIK|NO_KK|NAMA_LGKP|TGL_LHR|JENIS_KLMIN|STAT_HBKEL|NO_PROP|NO_KAB|NO_KEL\n"

@@ -13,6 +13,7 @@ import openpyxl
 import pandas as pd
 import pyarrow.parquet as pq
 
+from ..privacy import mask_error
 from .mapping import native_headers
 
 COLUMNS = ["periode", "sumber", "berkas", "path", "format", "baris", "ukuran_byte", "sha256",
@@ -80,7 +81,7 @@ def describe_file(path: Path, spec: dict) -> dict:
                     book.close()
     except Exception as exc:  # an unreadable file is described, not raised: the check reports it
         out.setdefault("sha256", None)
-        out["galat"] = f"{type(exc).__name__}: {exc}"
+        out["galat"] = mask_error(f"{type(exc).__name__}: {exc}")  # shown in metadata and check results
         headers = []
     wanted = native_headers(spec)
     required = []

@@ -39,6 +39,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from ..privacy import mask_value
 from .mapping import DEFAULT_MAPPING
 
 MAPPING_FILE = DEFAULT_MAPPING.relative_to(DEFAULT_MAPPING.parents[2]).as_posix()
@@ -167,18 +168,34 @@ def _check_duplicates(headers: list[str], by_key: dict[str, list[int]], ctx: _Co
                         "Rename or remove one of each so every mapped column appears once.")
 
 
+# a header cell that is a value: a number of 6+ digits (a NIK, KK or date, grouped or not) or a
+# spreadsheet's 3.40301E+15
+_DATA_CELL = re.compile(r".*\d(?:[ .\-/]?\d){5}.*|\d\.\d+[Ee]\+?\d+", re.DOTALL)
+
+
+def _header_texts(headers: list[str], ctx: _Context) -> list[str]:
+    """The file's headers as messages and notes may show them. When a cell of the header row holds
+    a value (a NIK, a date: the first record fused to the header line, a note typed into row 1),
+    the row is data, and every header the mapping does not name is masked as a value would be."""
+    texts = [str(h).strip() for h in headers]
+    if not any(_DATA_CELL.fullmatch(t) for t in texts):
+        return texts
+    wanted = {_norm(h) for h in _expected_headers(ctx.spec)}
+    return [t if _norm(t) in wanted else str(mask_value(t)) for t in texts]
+
+
 def _missing_message(missing: list[tuple[str, str, str]], headers: list[str], ctx: _Context) -> str:
     listed = ", ".join(f"{part} ({role})" for part, role, _ in missing)
     column, verb = ("column", "is") if len(missing) == 1 else ("columns", "are")
     canonicals = list(dict.fromkeys(canonical for _, _, canonical in missing))
-    return (f"required {column} {listed} {verb} missing. Found columns: {', '.join(str(h).strip() for h in headers)}. "
+    return (f"required {column} {listed} {verb} missing. Found columns: {', '.join(_header_texts(headers, ctx))}. "
             f"Fix the header or the mapping ({ctx.mapping_file}, {ctx.column_keys(canonicals)}).")
 
 
 def _ignored_notes(headers: list[str], missing: list[tuple[str, str, str]], ctx: _Context) -> list[str]:
     """Notes on optional mapped columns the file lacks and on file columns nobody asked for."""
     wanted = {_norm(h) for h in _expected_headers(ctx.spec)}
-    ignored = [str(h).strip() for h in headers if _norm(h) and _norm(h) not in wanted]
+    ignored = [t for h, t in zip(headers, _header_texts(headers, ctx)) if _norm(h) and _norm(h) not in wanted]
     blank = sum(1 for h in headers if not _norm(h))
     notes = []
     if missing:
