@@ -14,7 +14,7 @@ from dagster import materialize
 from dtsen_pipeline.assets import ingest
 from dtsen_pipeline.assets.ingest import build_read_assets
 from dtsen_pipeline.cli import main
-from dtsen_pipeline.resources import DuckDBStorage, RawData
+from dtsen_pipeline.resources import SQL_DIR, DuckDBStorage, RawData
 from dtsen_pipeline.sources.readers import ReadResult, _no_rejects
 
 QUARTER = "2025-01-01"
@@ -32,13 +32,16 @@ def test_every_row_read_or_rejected_with_its_line(tiny_world, tmp_path, capsys, 
     path = quarter / "penerima" / "pbi_jk.txt"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     lines[4] = lines[4].rstrip("\n") + '|"extra"\n'  # line 5 gets a field too many
-    path.write_text("".join(lines), encoding="utf-8")
+    lines[8:8] = ["\n"]  # a blank line 9, and two empty lines at the end: no record, but lines the inventory counts
+    path.write_text("".join(lines) + "\n\n", encoding="utf-8")
     db = tmp_path / "x.duckdb"
     assert main(["run", "--data", str(data), "--db", str(db), "--sampai", "standardise"]) == 0
     assert re.search(r"run ok; (\d+)/\1 checks passed", capsys.readouterr().out)
     assert query_db(db, "SELECT file, baris, alasan_kode FROM main.ditolak") == [("penerima/pbi_jk.txt", 5, "baris_rusak")]
     accepted = query_db(db, "SELECT count(*) FROM sources.penerima_pbi_jk_penerima")[0][0]
     assert accepted == summary[QUARTER]["penerima_pbi_jk"] - 1
+    assert query_db(db, "SELECT baris_rekaman, baris_kosong FROM sources.berkas_dibaca WHERE file = 'penerima/pbi_jk.txt'") == [
+        (accepted + 1, 3)]
     assert query_db(db, "SELECT count(*) FROM sources.dukcapil_individu")[0][0] == summary[QUARTER]["dukcapil"]
     # text tables keep identifiers exactly as text
     assert query_db(db, "SELECT count(*) FROM sources.dukcapil_individu WHERE NOT regexp_matches(nik, '^[0-9]{16}$')") == [(0,)]
@@ -109,7 +112,7 @@ def test_workbooks_are_parsed_ahead_and_csvs_one_at_a_time(tmp_path, monkeypatch
     for kind, most in (("xlsx", ingest.READ_AHEAD), ("csv", 1)):
         peak[0] = 0
         con = duckdb.connect()
-        con.execute("CREATE SCHEMA sources")
+        con.execute((SQL_DIR / "sources" / "ingest.sql").read_text(encoding="utf-8"))  # the schema and its tables
         reads = ingest._load_files(con, context, "sources.t", {"format": kind, "columns": ["nik"]}, QUARTER, files,
                                    "sources.x.files.t", "mapping.yaml", set())
         assert peak[0] == most, kind

@@ -206,6 +206,39 @@ def test_xlsx_cells_become_text(tmp_path):
     assert result.encoding is None and result.delimiter is None
 
 
+def _inventory_rows(path, spec) -> int:
+    from dtsen_pipeline.sources.inventory import describe_file
+
+    return describe_file(path, spec)["baris"]
+
+
+@pytest.mark.parametrize("text, records, kosong", [
+    ("NIK,Nama Anggota\r\n1,A\r\n2,B\r\n\r\n", 2, 1),             # an empty line at the end
+    ("NIK,Nama Anggota\n1,A\n\n\n2,B\n", 2, 2),                     # blank lines inside
+    ('NIK,Nama Anggota\n1,"A\nJL. MAWAR"\n2,B\n\n', 2, 2),           # a line break inside quotes, and one at the end
+    ("NIK,Nama Anggota\n1,A\n2,B", 2, 0),                             # no newline after the last line
+])
+def test_csv_every_line_the_inventory_counts_is_a_record_or_counted_empty(tmp_path, text, records, kosong):
+    path = _write(tmp_path / "data.csv", text.encode())
+    result = read_extract(path, SPEC)
+    assert (result.rows_read, result.kosong) == (records, kosong)
+    assert _inventory_rows(path, SPEC) == result.rows_read + result.kosong
+
+
+def test_xlsx_every_row_of_the_sheet_is_a_record_or_counted_empty(tmp_path):
+    from openpyxl.styles import PatternFill
+
+    path = _workbook(tmp_path / "p3ke_3403.xlsx", [["P-1", NIK], [None, None], ["P-2", NIK], [None] * 6 + ["catatan"]])
+    book = openpyxl.load_workbook(path)
+    for row in range(6, 9):  # formatted, never filled: Excel counts them in the sheet's extent
+        book["Anggota"].cell(row=row, column=1).fill = PatternFill("solid", fgColor="FFFF00")
+    book.save(path)
+    result = read_extract(path, XLSX_SPEC)
+    assert result.table.column("_baris").to_pylist() == [2, 4]
+    assert result.kosong == 2 + 3  # row 3 blank, row 5 a value without a header; rows 6-8 formatted
+    assert _inventory_rows(path, XLSX_SPEC) == result.rows_read + result.kosong == 7
+
+
 def test_xlsx_missing_sheet_names_the_sheet_and_the_sheets_found(tmp_path):
     path = _workbook(tmp_path / "p3ke_3403.xlsx", [["P-1", NIK, None, None, None, None]], sheet="Data")
     with pytest.raises(ExtractError) as err:

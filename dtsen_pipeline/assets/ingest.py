@@ -54,6 +54,7 @@ class _FileRead:
     notes: list[str]
     rejected: pd.DataFrame | None = None
     fast: bool = False
+    kosong: int = 0  # lines or rows holding no record (ReadResult.kosong)
 
 
 class _FastPathFailed(Exception):
@@ -123,12 +124,17 @@ def _load_files(con, context, table: str, spec: dict, periode: str, files: list,
                     rejected = None
                     if result.rejected.num_rows:
                         rejected = result.rejected.to_pandas().rename(columns={"_baris": "baris"})
-                    read = _FileRead(rel, result.rows_read, frame.num_rows, result.notes, rejected)
+                    read = _FileRead(rel, result.rows_read, frame.num_rows, result.notes, rejected, kosong=result.kosong)
                     del frame, result
                     read_ahead()
                 context.log.info("%s: read %s: %d rows, %d rejected, %.1f s", label, rel, read.rows_read,
                                  read.rows_read - read.accepted, time.monotonic() - started)
                 reads.append(read)
+            sumber, berkas = label.split("/")
+            con.execute("DELETE FROM sources.berkas_dibaca WHERE periode = ? AND sumber = ? AND berkas = ?", [periode, sumber, berkas])
+            if reads:
+                con.executemany("INSERT INTO sources.berkas_dibaca VALUES (?, ?, ?, ?, ?, ?)",
+                                [[periode, sumber, berkas, r.rel, r.rows_read, r.kosong] for r in reads])
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -181,6 +187,8 @@ def _build(source: str, entry: dict) -> AssetsDefinition:
             context.log.info("%s/%s %s: %d rows read, %d accepted", source, name, periode, read, accepted)
             metadata[f"{name}_baris_dibaca"] = read
             metadata[f"{name}_baris_diterima"] = accepted
+            if any(r.kosong for r in reads):
+                metadata[f"{name}_baris_kosong"] = sum(r.kosong for r in reads)
             metadata[f"{name}_contoh"] = MetadataValue.md(mask_frame(preview).to_markdown(index=False))
             if notes:
                 metadata[f"{name}_catatan"] = MetadataValue.md("\n".join(f"- {n}" for n in notes[:50]))

@@ -1,5 +1,5 @@
-"""Checks of the read step: every row of every file is accounted for (accepted + rejected equals
-the rows the inventory counted in the file)."""
+"""Checks of the read step: every row of every file is accounted for (accepted + rejected + lines
+holding no record equals the rows the inventory counted in the file)."""
 
 from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetChecksDefinition, MetadataValue, asset_check
 
@@ -19,12 +19,17 @@ def conservation_sql(source: str, files: dict) -> str:
         accepted AS ({accepted}),
         rejected AS (
             SELECT berkas, file, count(*) AS ditolak FROM main.ditolak
-            WHERE periode = $periode AND sumber = $sumber AND tahap = 'baca' GROUP BY ALL)
+            WHERE periode = $periode AND sumber = $sumber AND tahap = 'baca' GROUP BY ALL),
+        -- lines or rows the reader found holding no record (blank, continuation lines, empty sheet rows)
+        empty AS (
+            SELECT berkas, file, baris_kosong AS kosong FROM sources.berkas_dibaca WHERE periode = $periode AND sumber = $sumber)
         SELECT i.berkas, i.file, i.dibaca, coalesce(a.diterima, 0) AS diterima, coalesce(r.ditolak, 0) AS ditolak,
-               i.dibaca - coalesce(a.diterima, 0) - coalesce(r.ditolak, 0) AS selisih
+               coalesce(e.kosong, 0) AS kosong,
+               i.dibaca - coalesce(a.diterima, 0) - coalesce(r.ditolak, 0) - coalesce(e.kosong, 0) AS selisih
         FROM inventory i
         LEFT JOIN accepted a USING (berkas, file)
         LEFT JOIN rejected r USING (berkas, file)
+        LEFT JOIN empty e USING (berkas, file)
         ORDER BY i.berkas, i.file"""
 
 
@@ -33,7 +38,8 @@ def _build(source: str, files: dict) -> AssetChecksDefinition:
         asset=read_asset_name(source),
         name="baris_lengkap",
         blocking=True,
-        description="Row conservation per file: rows counted in the raw file = rows accepted + rows in `ditolak`.",
+        description="Row conservation per file: rows counted in the raw file = rows accepted + rows in `ditolak` + "
+        "lines or rows holding no record (blank, continuation lines of a multi-line record, empty sheet rows).",
     )
     def _check(context: AssetCheckExecutionContext, storage: DuckDBStorage) -> AssetCheckResult:
         periode = context.partition_key if context.has_partition_key else None
@@ -44,9 +50,11 @@ def _build(source: str, files: dict) -> AssetChecksDefinition:
             passed=off.empty,
             severity=AssetCheckSeverity.ERROR,
             description=None if off.empty else "; ".join(
-                f"{r.file}: {r.dibaca} rows in the file, {r.diterima} accepted + {r.ditolak} rejected" for r in off.itertuples()),
+                f"{r.file}: {r.dibaca} rows in the file, {r.diterima} accepted + {r.ditolak} rejected + {r.kosong} without a record"
+                for r in off.itertuples()),
             metadata={"berkas": len(frame), "baris_dibaca": int(frame["dibaca"].sum()), "baris_diterima": int(frame["diterima"].sum()),
-                      "baris_ditolak": int(frame["ditolak"].sum()), "rincian": MetadataValue.md(frame.to_markdown(index=False))},
+                      "baris_ditolak": int(frame["ditolak"].sum()), "baris_kosong": int(frame["kosong"].sum()),
+                      "rincian": MetadataValue.md(frame.to_markdown(index=False))},
         )
 
     return _check

@@ -56,7 +56,8 @@ class ExtractError(Exception):
 
 @dataclass
 class ReadResult:
-    """One extract as raw text; ``rows_read == table.num_rows + rejected.num_rows``."""
+    """One extract as raw text; ``rows_read == table.num_rows + rejected.num_rows``, and the file's
+    lines or sheet rows below the header (as the inventory counts them) == ``rows_read + kosong``."""
 
     table: pa.Table
     rejected: pa.Table
@@ -64,6 +65,7 @@ class ReadResult:
     encoding: str | None = None
     delimiter: str | None = None
     notes: list[str] = field(default_factory=list)
+    kosong: int = 0  # lines or rows holding no record: blank, the further lines of a record over several, empty rows at a sheet's end
 
 
 @dataclass(frozen=True)
@@ -234,7 +236,7 @@ def _canonical(column: _Column, arrays: dict[int, pa.ChunkedArray]) -> pa.Chunke
 
 def _result(columns: list[_Column], arrays: dict[int, pa.ChunkedArray], baris: np.ndarray,
             rejected: pa.Table, notes: list[str], encoding: str | None = None,
-            delimiter: str | None = None) -> ReadResult:
+            delimiter: str | None = None, kosong: int = 0) -> ReadResult:
     # columns cleaned two at a time (pyarrow compute is single-threaded per call and releases the GIL:
     # Dukcapil's 16 columns of 5.6 M rows 1.7 -> 0.9 s); each raw column is freed once cleaned
     positions = list(arrays)
@@ -243,7 +245,7 @@ def _result(columns: list[_Column], arrays: dict[int, pa.ChunkedArray], baris: n
     data = {"_baris": pa.array(baris, pa.int64())}
     data.update({c.name: _canonical(c, cleaned) for c in columns})
     table = pa.table(data)
-    return ReadResult(table, rejected, table.num_rows + rejected.num_rows, encoding, delimiter, notes)
+    return ReadResult(table, rejected, table.num_rows + rejected.num_rows, encoding, delimiter, notes, kosong)
 
 
 def _no_rejects() -> pa.Table:
@@ -260,7 +262,7 @@ class _BadRecord:
 
 
 def _read_csv(path: Path, ctx: _Context) -> ReadResult:
-    encoding, lines, notes = _detect_encoding(path, ctx)
+    encoding, (lines, trailing), notes = _detect_encoding(path, ctx)
     header_line = _first_line(path, encoding)
     if not header_line.strip():
         raise ctx.error("line 1 is empty; the first line must be the header row.")
@@ -275,13 +277,19 @@ def _read_csv(path: Path, ctx: _Context) -> ReadResult:
         arrays, bad = _parse_csv(path, encoding, delimiter, len(headers), positions, ctx)
     rows_read = len(arrays[positions[0]]) + len(bad)
     spans = None if lines - 1 == rows_read else _record_lines(path, encoding, delimiter, rows_read, notes)
+    if spans is None:
+        kosong = trailing if lines - 1 == rows_read else 0  # 0: records not matched to lines (noted; the check says so)
+        if trailing:
+            notes.append(f"{trailing} blank line(s) at the end skipped")
+    else:  # the walk saw every line, the blank ones at the end too
+        kosong = spans.blank + int((spans.last - spans.first)[1:].sum())
     return _result(columns, arrays, _kept_lines(spans, bad, rows_read), _csv_rejects(bad, spans),
-                   notes + plan_notes, encoding, delimiter)
+                   notes + plan_notes, encoding, delimiter, kosong)
 
 
-def _detect_encoding(path: Path, ctx: _Context) -> tuple[str, int, list[str]]:
+def _detect_encoding(path: Path, ctx: _Context) -> tuple[str, tuple[int, int], list[str]]:
     """BOM -> utf-8-sig; else UTF-8 if the whole file decodes, else cp1252. Also returns the
-    file's line count (trailing empty lines not counted)."""
+    file's line count (trailing empty lines not counted) and the number of those empty lines."""
     with path.open("rb") as fh:
         head = fh.read(4)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -302,8 +310,9 @@ def _detect_encoding(path: Path, ctx: _Context) -> tuple[str, int, list[str]]:
     return "cp1252", lines, [f"encoding cp1252 (not utf-8: first non-UTF-8 byte on line {utf8_bad})"]
 
 
-def _scan_text(path: Path, encoding: str) -> tuple[int | None, int]:
-    """Decode the whole file in chunks: (line of the first undecodable byte or None, line count)."""
+def _scan_text(path: Path, encoding: str) -> tuple[int | None, tuple[int, int]]:
+    """Decode the whole file in chunks: (line of the first undecodable byte or None, (line count
+    without the empty lines at the end, those empty lines))."""
     decoder = codecs.getincrementaldecoder(encoding)()
     newlines, tail = 0, b""
     with path.open("rb") as fh:
@@ -311,15 +320,16 @@ def _scan_text(path: Path, encoding: str) -> tuple[int | None, int]:
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as exc:
-                return newlines + chunk[:max(exc.start, 0)].count(b"\n") + 1, 0
+                return newlines + chunk[:max(exc.start, 0)].count(b"\n") + 1, (0, 0)
             newlines += chunk.count(b"\n")
             tail = (tail + chunk[-4096:])[-4096:]
     try:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:  # a multi-byte sequence cut off at the end of the file
-        return newlines + 1, 0
+        return newlines + 1, (0, 0)
     body = tail.rstrip(b"\r\n")
-    return None, newlines - tail[len(body):].count(b"\n") + 1
+    ending = tail[len(body):].count(b"\n")  # the last line's own newline, then one per empty line
+    return None, (newlines - ending + 1, max(ending - 1, 0))
 
 
 def _first_line(path: Path, encoding: str) -> str:
@@ -370,10 +380,11 @@ def _parse_csv(path: Path, encoding: str, delimiter: str, width: int, positions:
 
 @dataclass(frozen=True)
 class _Spans:
-    """First and last line of every record (index 0 = the header)."""
+    """First and last line of every record (index 0 = the header), and the blank lines."""
 
     first: np.ndarray
     last: np.ndarray
+    blank: int = 0
 
 
 def _record_lines(path: Path, encoding: str, delimiter: str, rows_read: int, notes: list[str]) -> _Spans | None:
@@ -400,7 +411,7 @@ def _record_lines(path: Path, encoding: str, delimiter: str, rows_read: int, not
                      f"quote); they start on line(s) {shown}")
     if blank:
         notes.append(f"{blank} blank line(s) skipped")
-    return _Spans(np.asarray(first, dtype=np.int64), np.asarray(last, dtype=np.int64))
+    return _Spans(np.asarray(first, dtype=np.int64), np.asarray(last, dtype=np.int64), blank)
 
 
 def _kept_lines(spans: _Spans | None, bad: list[_BadRecord], rows_read: int) -> np.ndarray:
@@ -546,6 +557,7 @@ def _read_xlsx(path: Path, ctx: _Context) -> ReadResult:
     try:
         name, notes = _sheet(reader.sheet_names, ctx)
         first_row = next(book[name].iter_rows(min_row=1, max_row=1, values_only=True), ())
+        sheet_rows = book[name].max_row or 1  # the sheet's extent, formatted empty rows included, as the inventory counts
     finally:
         book.close()
     if not first_row or first_row[0] is None or not str(first_row[0]).strip():
@@ -556,7 +568,7 @@ def _read_xlsx(path: Path, ctx: _Context) -> ReadResult:
     except Exception as exc:  # a broken sheet XML; the message may hold cell text: keep the type only
         raise ctx.error(f"sheet {name!r} cannot be read ({type(exc).__name__}); the workbook is corrupt. "
                         "Open and save it in Excel, or export it again.") from None
-    return _sheet_result(table, ctx, notes)
+    return _sheet_result(table, ctx, notes, sheet_rows)
 
 
 def _sheet(sheet_names: list[str], ctx: _Context) -> tuple[str, list[str]]:
@@ -570,9 +582,11 @@ def _sheet(sheet_names: list[str], ctx: _Context) -> tuple[str, list[str]]:
                     f"Rename the sheet or set `sheet` in the mapping ({ctx.mapping_file}, {ctx.entry_label()}).")
 
 
-def _sheet_result(table: pa.Table, ctx: _Context, notes: list[str]) -> ReadResult:
+def _sheet_result(table: pa.Table, ctx: _Context, notes: list[str], sheet_rows: int | None = None) -> ReadResult:
     """Plan the header (row 1), keep the non-empty data rows with their Excel row numbers, and give
-    cells the text a later stage parses (a date cell 'YYYY-MM-DD 00:00:00' -> 'YYYY-MM-DD')."""
+    cells the text a later stage parses (a date cell 'YYYY-MM-DD 00:00:00' -> 'YYYY-MM-DD').
+    Rows with no value under a header, and the empty rows to the sheet's extent (``sheet_rows``,
+    formatted but empty rows count there), are counted as `kosong`."""
     headers = [_cell_text(table.column(i)[0].as_py()) if table.num_rows else None for i in range(table.num_columns)]
     while headers and _norm(headers[-1]) == "":
         headers.pop()
@@ -587,7 +601,13 @@ def _sheet_result(table: pa.Table, ctx: _Context, notes: list[str]) -> ReadResul
     keep = filled if filled is not None else pa.array([], pa.bool_())
     baris = np.flatnonzero(keep.to_numpy(zero_copy_only=False)) + 2
     arrays = {p: _iso_dates(pc.filter(cells[p], keep)) for p in positions}
-    return _result(columns, arrays, np.asarray(baris, dtype=np.int64), _no_rejects(), notes + plan_notes)
+    empty = data.num_rows - len(baris)
+    after = max((sheet_rows or table.num_rows) - table.num_rows, 0)
+    if empty:
+        notes.append(f"{empty} row(s) with no value under any header skipped (blank, or values only in columns without a header)")
+    if after:
+        notes.append(f"{after} empty row(s) after the last value skipped (formatted but empty cells)")
+    return _result(columns, arrays, np.asarray(baris, dtype=np.int64), _no_rejects(), notes + plan_notes, kosong=empty + after)
 
 
 def _iso_dates(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
