@@ -38,6 +38,7 @@ FAMILIES = {
     "K12": (DESA2, 1, 1, 110_000),    # poor, elderly, but an ASN member: not eligible
     "K13": (DESA3, 9, 9, 3_000_000),  # rich, elderly: not eligible
     "K14": (DESA3, 2, 2, 540_000),    # PBI: formal employee (other JKN segment), and a pensioner
+    "K15": (DESA2, 8, 8, 2_500_000),  # a police officer whose NIK is on list rows under other names
 }
 
 # people: nik -> (family, name, age, sex, relation, occupation, extra)
@@ -75,6 +76,7 @@ person("3403021212800002", "K12", "ANAK PNS", 44, job="PEGAWAI NEGERI SIPIL")
 person("3404011313400001", "K13", "MBAH KAYA", 80, rel="KEPALA KELUARGA", job="BELUM/TIDAK BEKERJA")
 EMP = person("3404011414800001", "K14", "KARYAWATI", 44, "P", "ISTRI", "KARYAWAN SWASTA", status_kedudukan_kerja="BURUH/KARYAWAN/PEGAWAI")
 PENSION = person("3404011414500002", "K14", "PAK PENSIUN", 70, rel="KEPALA KELUARGA", job="PENSIUNAN")
+POLICE = person("3403021515800001", "K15", "SLAMET RIYADI", 45, rel="KEPALA KELUARGA", job="KEPOLISIAN RI")
 PBI_TYPO_PERSON = person("3403011509850005", "K01", "DARMI", 39, "P", "FAMILI LAIN", "BURUH HARIAN LEPAS",
                          tgl_lahir=dt.date(1985, 9, 15))
 
@@ -131,6 +133,7 @@ def _tables() -> dict[str, pd.DataFrame]:
     row("sembako", W08_TYPO, "PAINEM", kk("K08"), DESA2)
     row("sembako", "9999999999999999", "ORANG ASING", "3499999999999999", DESA2)
     row("sembako", W10, "WAGIYEM", kk("K10"), DESA2)
+    row("sembako", POLICE, "PAIJO", kk("K13"), DESA3)  # the officer's NIK on the row of K13's KK, a name nobody there has
     row("pbi_jk", W01, "SITI AMINAH", kab="3403")
     row("pbi_jk", W01, "SITI AMINAH", kab="3403")   # listed twice
     row("pbi_jk", P09, "JOHANNES OEMBOE", kab="3403")  # somebody else's NIK
@@ -138,6 +141,8 @@ def _tables() -> dict[str, pd.DataFrame]:
     row("pbi_jk", PENSION, "PAK PENSIUN", kab="3404")
     row("pbi_jk", "3403011509850009", "DARMI", kab="3403", tgl=dt.date(1985, 9, 15))  # typo; same name and birth date in 3403
     row("pbi_jk", None, "TANPA NIK", kab="3403")
+    row("pbi_jk", POLICE, "NANIK MARYATI", kab="3403")  # the officer's NIK, no birth date: nobody to suggest
+    row("pbi_jk", POLICE, "SUMIYATI", kab="3403")       # the same NIK under yet another name
     penerima = pd.DataFrame(rows)
     negatif = pd.DataFrame([{"periode": Q, "daftar": "asn", "nik": ASN_LISTED, "nik_bentuk": "ok"},
                             {"periode": Q, "daftar": "ppatk", "nik": W06, "nik_bentuk": "ok"}])
@@ -262,6 +267,26 @@ def test_a_nik_nobody_has_is_listed_not_lost(crafted):
     assert r["alasan"] == ["NIK_TIDAK_DITEMUKAN"] and r["kode_kabupaten"] == "3403"
 
 
+def test_a_name_not_matching_its_nik_is_not_assessed_as_the_niks_owner(crafted):
+    con, _, _ = crafted
+    # PBI-JK rows with the officer's NIK under other names, nobody to suggest: not the officer (desil 8, ASN/TNI/Polri)
+    # but a mismatch to verify; two different names on one NIK are not the same person listed twice
+    nanik, sumiyati = status(con, "pbi_jk", POLICE)
+    assert (nanik["nama"], sumiyati["nama"]) == ("NANIK MARYATI", "SUMIYATI")
+    for r in (nanik, sumiyati):
+        assert (r["status_nik"], r["nik_saran"], r["id_individu"], r["id_keluarga"], r["cara_padan"], r["desil"]) == \
+            ("identitas_tidak_cocok", None, None, None, "tidak_ada", None)
+        assert (r["status"], r["alasan"], r["kode_kabupaten"]) == ("kandidat_inclusion_error", ["IDENTITAS_TIDAK_COCOK"], "3403")
+    assert not rows(con, f"SELECT * FROM verifikasi_pbi_jk WHERE nik = '{POLICE}'")  # to verify, not to deactivate
+    # a family programme's row is assessed by its own KK, not by the NIK's owner's family
+    [r] = status(con, "sembako", POLICE)
+    assert (r["status_nik"], r["id_keluarga"], r["cara_padan"], r["desil"]) == ("identitas_tidak_cocok", "K13", "no_kk", 9)
+    assert r["alasan"] == ["IDENTITAS_TIDAK_COCOK", "DESIL_DI_LUAR_RENTANG"]
+    # the NIK's owner is not taken as receiving: Suparman (his NIK on JOHANNES OEMBOE's row) stays a PBI-JK exclusion candidate
+    pbi = {r["nik"] for r in rows(con, "SELECT nik FROM kandidat_exclusion_error WHERE program = 'pbi_jk'")}
+    assert P09 in pbi
+
+
 def test_a_person_listed_twice_is_flagged_on_the_second_row(crafted):
     con, _, _ = crafted
     first, second = status(con, "pbi_jk", W01)
@@ -296,7 +321,7 @@ def test_pbi_jk_decree_reasons_fixes_and_newborns(crafted):
     baby = v[(BABY, "tambahkan_bayi")]
     assert baby["nik_anggota"] == W01  # the mother on the list
     [total] = rows(con, "SELECT * FROM rekap_pbi_jk WHERE kode_kabupaten = 'SEMUA'")
-    assert (total["terdaftar"], total["usul_nonaktif"], total["perbaiki_nik"], total["bayi_baru_lahir"]) == (7, 4, 1, 1)
+    assert (total["terdaftar"], total["usul_nonaktif"], total["perbaiki_nik"], total["bayi_baru_lahir"]) == (9, 4, 1, 1)
     assert total["usul_nonaktif"] == total["nik_tidak_ditemukan"] + total["meninggal"] + total["dihapuskan"] + total["pindah_segmen"] \
         + total["pekerjaan_tidak_sesuai"]
 

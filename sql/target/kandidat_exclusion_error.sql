@@ -1,7 +1,9 @@
 -- kandidat_exclusion_error: families (satuan keluarga) or individuals (satuan individu) that meet
 -- a programme's rules (target.kelayakan without any reason against) and are on none of its list's
--- rows (status_penerima resolves every row to a family and person, whatever its status), ordered
--- poorest first: `urutan` nationally and `urutan_kabupaten` in the regency, by the rank's score.
+-- rows (the family and person status_penerima assessed for each row, whatever its status; for a
+-- row whose NIK is another person's, the suggested person or the row's KK, never the NIK's
+-- owner), ordered poorest first: `urutan` nationally and `urutan_kabupaten` in the regency, by the
+-- rank's score.
 -- A programme without a recipient list (daftar_penerima null, e.g. ATENSI) lists every eligible
 -- unit. The criteria met are given as codes and in words.
 WITH menerima AS (

@@ -8,12 +8,15 @@
 -- When the NIK is not found or belongs to somebody else, a living person that is very probably the
 -- one meant is suggested (nik_saran), if exactly one fits: on the row's KK with a similar name
 -- (>= 0.9), or the same standardised name and birth date in the row's regency, or the same
--- standardised name in the row's village. The person assessed is the NIK's person, else the
--- suggestion; the family assessed is that person's, else the row's KK (for a dead recipient, also
--- the KK Dukcapil had). The row's reasons are its own (MENINGGAL, NIK_TIDAK_DITEMUKAN,
--- IDENTITAS_TIDAK_COCOK, GANDA: the same family or person already on an earlier row of the
--- programme's list) plus the assessed unit's (target.kelayakan). A row whose list has no programme
--- in the rules is 'tanpa_aturan' (kept, not assessed).
+-- standardised name in the row's village. The person assessed is the NIK's person when the names
+-- agree (ditemukan), else the suggestion; the family assessed is that person's, else the row's KK
+-- (for a dead recipient, also the KK Dukcapil had). A NIK that is somebody else's is never taken
+-- for the row's person: without a suggestion the row is assessed by its own KK or not at all (an
+-- individual programme's row has no person then), so its owner's decile and reasons are not the
+-- row's, and its owner is not counted as receiving. The row's reasons are its own (MENINGGAL,
+-- NIK_TIDAK_DITEMUKAN, IDENTITAS_TIDAK_COCOK, GANDA: the same family or person already on an
+-- earlier row of the programme's list) plus the assessed unit's (target.kelayakan). A row whose
+-- list has no programme in the rules is 'tanpa_aturan' (kept, not assessed).
 -- (Performance: individu and keluarga are read where they are joined rather than kept in memory,
 -- the names are compared once per row, and the suggestion joins only touch the rows without a
 -- usable NIK; every wide CTE has one consumer, so nothing large is materialised.)
@@ -91,23 +94,25 @@ saran AS (
 ),
 nilai AS (
     SELECT c.*, s.nik_saran,
-           CASE WHEN c.status_nik = 'ditemukan' THEN c.id_individu_nik
-                ELSE coalesce(s.id_individu_saran, c.id_individu_nik) END AS id_individu,
+           -- the NIK's person only when the name agrees: a NIK that is somebody else's
+           -- (identitas_tidak_cocok) never brings its owner's person, family, desil or reasons
+           CASE WHEN c.status_nik = 'ditemukan' THEN c.id_individu_nik ELSE s.id_individu_saran END AS id_individu,
            CASE WHEN c.status_nik = 'ditemukan' THEN c.id_keluarga_nik
-                ELSE coalesce(s.id_keluarga_saran, c.id_keluarga_nik, c.id_keluarga_kk, c.id_keluarga_kk_mati) END AS id_keluarga,
+                ELSE coalesce(s.id_keluarga_saran, c.id_keluarga_kk, c.id_keluarga_kk_mati) END AS id_keluarga,
            CASE WHEN c.status_nik = 'ditemukan' THEN 'nik'
                 WHEN s.nik_saran IS NOT NULL THEN 'nik_saran'
-                WHEN c.id_keluarga_nik IS NOT NULL THEN 'nik'
                 WHEN c.id_keluarga_kk IS NOT NULL THEN 'no_kk'
                 WHEN c.id_keluarga_kk_mati IS NOT NULL THEN 'no_kk_dukcapil'
                 ELSE 'tidak_ada' END AS cara_padan
     FROM cocok c LEFT JOIN saran s USING (sumber, file, baris)
 ),
--- GANDA: a unit (family or person; else the NIK) already on an earlier row of the programme's list
+-- GANDA: a unit (family or person; else the NIK, with the name when the NIK is somebody else's:
+-- two names on another person's NIK are two people) already on an earlier row of the programme's list
 unit AS (
     SELECT n.*,
            coalesce(CASE WHEN n.satuan = 'keluarga' THEN n.id_keluarga ELSE n.id_individu END,
-                    CASE WHEN n.nik_bentuk = 'ok' THEN 'nik:' || n.nik END) AS kunci_ganda
+                    CASE WHEN n.nik_bentuk = 'ok' THEN 'nik:' || n.nik
+                         || CASE WHEN n.status_nik = 'identitas_tidak_cocok' THEN ':' || n.nama_baku ELSE '' END END) AS kunci_ganda
     FROM nilai n
 ),
 berganda AS (
