@@ -1,5 +1,6 @@
 """Stage `rank`: population-weighted deciles on hand-made populations, the PMT model (choice,
-reproducibility, artifact), and the ranking, transitions and recaps of the tiny world."""
+reproducibility, artifact), the ranking, transitions and recaps of the tiny world, and the recaps
+and decile checks of a hand-made quarter with families without a village code."""
 
 import json
 import os
@@ -8,12 +9,14 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+from dagster import materialize
 
-from dtsen_pipeline.assets.rank import sql_file
+from dtsen_pipeline.assets.rank import rekap_desil, sql_file
+from dtsen_pipeline.checks.rank import rekap_cocok
 from dtsen_pipeline.pmt import artifact
 from dtsen_pipeline.pmt.model import compare, predict_log, ranking_metrics, weighted_deciles
 from dtsen_pipeline.pmt.sql_score import linear_sql
-from dtsen_pipeline.resources import SQL_DIR
+from dtsen_pipeline.resources import SQL_DIR, DuckDBStorage
 
 Q1, Q2 = "2025-01-01", "2025-04-01"
 
@@ -289,3 +292,68 @@ def test_a_pinned_model_scores_the_next_quarter_with_fewer_spurious_moves(tmp_pa
     [(pinned,)] = after.execute(crossing, [Q1, Q2]).fetchall()
     after.close()
     assert pinned < retrained  # the moves left are the families' own changes, not a new model's noise
+
+
+def _quarter_with_families_without_a_village(db):
+    """A hand-made quarter ranked by peringkat.sql: two villages of one regency and five families
+    without a village code (so without a region at any level below national)."""
+    families = ([(f"A{i}", "3403012001", 3, 100_000 + 20_000 * i) for i in range(10)]
+                + [(f"B{i}", "3403022001", 2, 105_000 + 20_000 * i) for i in range(10)]
+                + [(f"X{i}", None, 2, 110_000 + 40_000 * i) for i in range(5)])
+    keluarga = pd.DataFrame([{"periode": Q1, "id_keluarga": f, "no_kk": f"KK{f}", "kode_provinsi": d and d[:2],
+                              "kode_kabupaten": d and d[:4], "kode_kecamatan": d and d[:6], "kode_desa": d, "jumlah_anggota": n,
+                              "status_data": "terdata"} for f, d, n, _ in families])
+    fitur = pd.DataFrame([{"periode": Q1, "id_keluarga": f, "skor": float(s)} for f, _, _, s in families])
+    wilayah = pd.DataFrame([{"periode": Q1, "kode": k, "nama": n, "tingkat": t} for k, n, t in [
+        ("34", "DI YOGYAKARTA", "provinsi"), ("3403", "KABUPATEN GUNUNGKIDUL", "kabupaten"), ("340301", "WONOSARI", "kecamatan"),
+        ("340302", "NGLIPAR", "kecamatan"), ("3403012001", "SUKAMAJU", "desa"), ("3403022001", "MULYOREJO", "desa")]])
+    con = duckdb.connect(str(db))
+    con.execute((SQL_DIR / "rank" / "macros.sql").read_text())
+    con.execute("CREATE SCHEMA rank")
+    for table, data in (("main.keluarga", keluarga), ("rank.fitur_keluarga", fitur), ("main.wilayah", wilayah)):
+        con.register("f", data)
+        con.execute(f"CREATE TABLE {table} AS SELECT * FROM f")
+        con.unregister("f")
+    ranking = sql_file("peringkat").replace("{{skor}}", "f.skor").replace("{{diimputasi}}", "CAST(NULL AS VARCHAR[])") \
+        .replace("{{gabung_skor}}", "")
+    con.execute(f"CREATE TABLE main.peringkat AS {ranking}", {"periode": Q1, "versi_model": "uji"})
+    return con
+
+
+def test_families_without_a_village_are_recapped_and_checked(tmp_path):
+    db = tmp_path / "dtsen.duckdb"
+    con = _quarter_with_families_without_a_village(db)
+    p = frame(con, "SELECT * FROM peringkat")
+    con.close()
+    result = materialize([rekap_desil, rekap_cocok], partition_key=Q1, resources={"storage": DuckDBStorage(database=str(db))},
+                         raise_on_error=False)
+    checks = {e.event_specific_data.check_name: e.event_specific_data.passed
+              for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"}
+    assert checks == {"rekap_cocok": True}
+    con = duckdb.connect(str(db))
+    recap = frame(con, "SELECT * FROM rekap_desil WHERE periode = ?", [Q1])
+    # every level adds up to the ranked families; those without a village are one region, kode_wilayah NULL
+    without = p[p["kode_desa"].isna()]
+    for level in ("nasional", "provinsi", "kabupaten", "kecamatan", "desa"):
+        all_ranked = recap[(recap["tingkat"] == level) & (recap["desil"] == "semua")]
+        assert (all_ranked["keluarga"].sum(), all_ranked["individu"].sum()) == (len(p), p["jumlah_anggota"].sum()), level
+        if level == "nasional":
+            continue
+        none = recap[(recap["tingkat"] == level) & recap["kode_wilayah"].isna() & recap["urutan"].between(1, 10)]
+        assert set(none["nama_wilayah"]) == {"TANPA WILAYAH"}
+        got = {int(r.desil): (r.keluarga, r.individu) for r in none.itertuples() if r.keluarga > 0}
+        expected = {d: (len(g), g["jumlah_anggota"].sum()) for d, g in without.groupby("desil_nasional")}
+        assert got == expected, level
+    # desil_seimbang / urutan_desil see the families without a village, ranked among themselves at province and regency level
+    check = f"SELECT tingkat, wilayah FROM ({sql_file('cek_desil')}) WHERE abs(pangsa - 0.1) > toleransi + 1e-9"
+    order = f"SELECT tingkat, wilayah FROM ({sql_file('cek_desil')}) WHERE skor_min <= skor_maks_sebelumnya"
+    checked = frame(con, f"SELECT tingkat, sum(individu) AS individu FROM ({sql_file('cek_desil')}) WHERE wilayah IS NULL "
+                         "GROUP BY 1 ORDER BY 1", {"periode": Q1})
+    assert checked.values.tolist() == [["kabupaten", without["jumlah_anggota"].sum()], ["provinsi", without["jumlah_anggota"].sum()]]
+    assert con.execute(check, {"periode": Q1}).fetchall() == con.execute(order, {"periode": Q1}).fetchall() == []
+    richest = without.sort_values("skor")["id_keluarga"].iloc[-3:].tolist()  # 60 % of them in desil 1, above the poorest
+    con.execute("UPDATE peringkat SET desil_provinsi = 1, desil_kabupaten = 1 WHERE list_contains(?, id_keluarga)", [richest])
+    for sql in (check, order):
+        flagged = con.execute(sql, {"periode": Q1}).fetchall()
+        assert flagged and {w for _, w in flagged} == {None}, sql
+    con.close()

@@ -1,7 +1,8 @@
 -- Check desil_seimbang / urutan_desil: per level (nasional, provinsi, kabupaten), region and decile
 -- of main.peringkat: individuals, share of the region's individuals, score range, and the largest
 -- block of equal-score families' share of the region (a decile's share can miss 10% by at most
--- that, with the midpoint rule).
+-- that, with the midpoint rule). Families without a village code (region NULL) are ranked as one
+-- region at province and regency level (peringkat's PARTITION BY), and checked as one here.
 WITH p AS (
     SELECT * FROM main.peringkat WHERE periode = $periode
 ),
@@ -32,5 +33,5 @@ SELECT
     d.skor_min, d.skor_maks,
     max(d.skor_maks) OVER (PARTITION BY l.tingkat, l.wilayah ORDER BY l.desil ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS skor_maks_sebelumnya
 FROM lengkap l
-LEFT JOIN per_desil d USING (tingkat, wilayah, desil)
-JOIN blok b USING (tingkat, wilayah)
+LEFT JOIN per_desil d ON d.tingkat = l.tingkat AND d.wilayah IS NOT DISTINCT FROM l.wilayah AND d.desil = l.desil
+JOIN blok b ON b.tingkat = l.tingkat AND b.wilayah IS NOT DISTINCT FROM l.wilayah

@@ -1,7 +1,9 @@
 -- main.rekap_desil: the seed's recap per national desil for every region of every level
 -- (nasional, provinsi, kabupaten, kecamatan, desa): families and individuals per desil 1..10,
 -- (zero rows included, so every region has all 13 rows), then desil 1-5, 6-10 and all ranked
--- families, with their share of the region's individuals.
+-- families, with their share of the region's individuals. Families without a village code have no
+-- region below nasional: at each of those levels they are one region, kode_wilayah NULL
+-- ('TANPA WILAYAH'), so that every level adds up to the ranked total.
 WITH p AS (
     SELECT * FROM main.peringkat WHERE periode = $periode
 ),
@@ -20,7 +22,7 @@ per_desil AS (  -- every desil of every region, zero where no family is in it
     SELECT w.tingkat, w.kode_wilayah, d.desil, coalesce(t.keluarga, 0) AS keluarga, coalesce(t.individu, 0) AS individu
     FROM (SELECT DISTINCT tingkat, kode_wilayah FROM terhitung) w
     CROSS JOIN range(1, 11) d(desil)
-    LEFT JOIN terhitung t ON t.tingkat = w.tingkat AND t.kode_wilayah = w.kode_wilayah AND t.desil = d.desil
+    LEFT JOIN terhitung t ON t.tingkat = w.tingkat AND t.kode_wilayah IS NOT DISTINCT FROM w.kode_wilayah AND t.desil = d.desil
 ),
 kelompok AS (
     SELECT tingkat, kode_wilayah, CAST(desil AS VARCHAR) AS desil, desil AS urutan, keluarga, individu FROM per_desil
@@ -35,7 +37,7 @@ SELECT
     $periode AS periode,
     k.tingkat,
     k.kode_wilayah,
-    CASE WHEN k.tingkat = 'nasional' THEN 'SELURUH DATA' ELSE w.nama END AS nama_wilayah,
+    CASE WHEN k.tingkat = 'nasional' THEN 'SELURUH DATA' WHEN k.kode_wilayah IS NULL THEN 'TANPA WILAYAH' ELSE w.nama END AS nama_wilayah,
     k.desil,
     CAST(k.urutan AS SMALLINT) AS urutan,
     CAST(k.keluarga AS BIGINT) AS keluarga,
