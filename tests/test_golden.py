@@ -1,7 +1,12 @@
 """Golden records over the tiny world's four quarters: stable ids, a family split linked to its
 origin, nothing dropped, duplicates reported, families without data listed."""
 
+import shutil
+
+import duckdb
 import pytest
+
+from conftest import TINY_QUARTER
 
 from dtsen_pipeline.assets.golden import previous_quarter
 
@@ -59,3 +64,89 @@ def test_families_without_data_and_duplicates_are_listed(con):
     inside = one(con, "SELECT count(*) FROM duplikat WHERE periode = '2025-01-01' AND jenis = 'dalam_sumber'")[0]
     flagged = one(con, "SELECT count(*) FROM padan_dukcapil WHERE periode = '2025-01-01' AND duplikat_dari IS NOT NULL")[0]
     assert inside == flagged > 0
+
+
+# --- crafted cases on a copy of the first quarter --------------------------------------------------
+
+PLACEHOLDER_KK = "0000000000000000"
+SHARED_KK = "3403011505200001"  # looks like a KK (nik_bentuk ok) but is nobody's: strangers on one number
+
+
+def materialize_golden(db, world, assets):
+    from dagster import materialize
+
+    from dtsen_pipeline.resources import DuckDBStorage, RawData
+
+    result = materialize(assets, partition_key=TINY_QUARTER, resources={"storage": DuckDBStorage(database=str(db)),
+                                                                       "raw": RawData(data_dir=str(world))})
+    assert result.success
+    return {e.check_name: e for e in result.get_asset_check_evaluations()}
+
+
+@pytest.fixture(scope="module")
+def kk_rusak(tiny_db, tiny_world, tmp_path_factory):
+    """The first quarter with a placeholder KK on one child of each of 20 families in 20 villages, and
+    one valid-looking KK number shared by a child of each of 16 other families, golden records re-run."""
+    from dtsen_pipeline.assets.golden import individu, keluarga
+    from dtsen_pipeline.checks.unify import unify_checks
+
+    world, _ = tiny_world
+    db = tmp_path_factory.mktemp("kk_rusak") / "dtsen.duckdb"
+    shutil.copy(tiny_db, db)
+    con = duckdb.connect(str(db))
+    try:
+        # per village, the child with the smallest NIK whose family has at least 3 members
+        chosen = con.execute(f"""
+            SELECT min(i.nik) AS nik FROM individu i JOIN keluarga k USING (periode, id_keluarga)
+            WHERE i.periode = '{TINY_QUARTER}' AND i.hubungan_keluarga = 'ANAK' AND k.jumlah_anggota >= 3
+            GROUP BY i.kode_desa ORDER BY nik LIMIT 36""").fetchall()
+        placeholder, shared = [n for (n,) in chosen[:20]], [n for (n,) in chosen[20:]]
+        assert len(shared) == 16
+        before = {nik: (family, members) for nik, family, members in con.execute(
+            f"SELECT nik, id_keluarga, jumlah_anggota FROM individu JOIN keluarga USING (periode, id_keluarga) WHERE periode = '{TINY_QUARTER}'"
+        ).fetchall()}
+        for kk, people in ((PLACEHOLDER_KK, placeholder), (SHARED_KK, shared)):
+            con.execute(f"UPDATE standardise.stg_individu SET no_kk = ? WHERE periode = '{TINY_QUARTER}' AND sumber = 'dukcapil' "
+                        "AND list_contains(?, nik)", [kk, people])
+    finally:
+        con.close()
+    checks = materialize_golden(db, world, [individu, keluarga, *(c for c in unify_checks if c.check_key.asset_key.path == ["keluarga"])])
+    return db, placeholder, shared, before, checks
+
+
+def test_a_placeholder_kk_makes_each_person_a_family_alone_not_one_family(kk_rusak):
+    db, placeholder, _, before, _ = kk_rusak
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        people = con.execute(f"""SELECT i.nik, i.no_kk, i.no_kk_bentuk, i.id_keluarga, k.no_kk, k.no_kk_bentuk, k.jumlah_anggota, k.nik_kepala
+                                 FROM individu i JOIN keluarga k USING (periode, id_keluarga)
+                                 WHERE i.periode = '{TINY_QUARTER}' AND list_contains(?, i.nik)""", [placeholder]).fetchall()
+        assert len(people) == 20
+        assert len({p[3] for p in people}) == 20  # 20 families, not one
+        for nik, kk, kk_shape, family, family_kk, family_kk_shape, members, head in people:
+            assert (kk, kk_shape) == (PLACEHOLDER_KK, "placeholder")  # Dukcapil's number kept, and why it is not used
+            assert family.startswith("KS") and family != before[nik][0]
+            assert (family_kk, family_kk_shape, members, head) == (None, "placeholder", 1, nik)
+        assert con.execute(f"SELECT count(*) FROM keluarga WHERE periode = '{TINY_QUARTER}' AND no_kk = '{PLACEHOLDER_KK}'").fetchall() == [(0,)]
+        # each child's family of last run is there without the child, and no other family changed size
+        sizes = dict(con.execute(f"SELECT id_keluarga, jumlah_anggota FROM keluarga WHERE periode = '{TINY_QUARTER}'").fetchall())
+        for nik in placeholder:
+            family, members = before[nik]
+            assert sizes[family] == members - 1
+    finally:
+        con.close()
+
+
+def test_kk_checks_warn_about_unusable_and_shared_kk_numbers(kk_rusak):
+    db, placeholder, shared, _, checks = kk_rusak
+    assert checks["anggota_lengkap"].passed and checks["id_unik"].passed
+    assert not checks["kk_layak"].passed and checks["kk_layak"].severity.value == "WARN"
+    assert checks["kk_layak"].metadata["kk_tidak_layak"].value == len(placeholder)
+    # a valid-looking number on 16 strangers still makes one family: the size check says so
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute(f"SELECT jumlah_anggota FROM keluarga WHERE periode = '{TINY_QUARTER}' AND no_kk = '{SHARED_KK}'").fetchall() \
+            == [(len(shared),)]
+    finally:
+        con.close()
+    assert not checks["ukuran_wajar"].passed and checks["ukuran_wajar"].metadata["keluarga_besar"].value == 1

@@ -41,7 +41,8 @@ def _write(context: AssetExecutionContext, storage: DuckDBStorage, name: str, sq
 def individu(context: AssetExecutionContext, storage: DuckDBStorage) -> MaterializeResult:
     metadata = _write(context, storage, "individu", _sql("individu", "individu"), """
         SELECT kode_kabupaten, count(*) AS individu, count(*) FILTER (ada_di_dtks) AS di_dtks, count(*) FILTER (ada_di_p3ke) AS di_p3ke,
-               count(*) FILTER (ada_di_regsosek) AS di_regsosek, count(*) FILTER (sumber_variabel IS NULL) AS tanpa_variabel
+               count(*) FILTER (ada_di_regsosek) AS di_regsosek, count(*) FILTER (sumber_variabel IS NULL) AS tanpa_variabel,
+               count(*) FILTER (no_kk_bentuk <> 'ok') AS kk_tidak_layak
         FROM main.individu WHERE periode = ? GROUP BY 1 ORDER BY 1""")
     return MaterializeResult(metadata=metadata)
 
@@ -49,12 +50,14 @@ def individu(context: AssetExecutionContext, storage: DuckDBStorage) -> Material
 @asset(group_name=GROUP, partitions_def=quarterly, deps=[individu, "wilayah"], kinds={"duckdb"},
        description="One row per Dukcapil family card (KK) of the quarter: stable id_keluarga (id_keluarga_asal for a split), "
                    "region codes and names, head, members, housing and assets from the freshest source (with provenance); "
-                   "status_data belum_terdata when no source describes the family.")
+                   "status_data belum_terdata when no source describes the family. A person whose KK number is not usable "
+                   "(no_kk_bentuk: missing, placeholder, mangled) is a family alone, counted as kk_tidak_layak.")
 def keluarga(context: AssetExecutionContext, storage: DuckDBStorage) -> MaterializeResult:
     periode = context.partition_key
     metadata = _write(context, storage, "keluarga", _sql("keluarga", "keluarga"), """
         SELECT kode_kabupaten, count(*) AS keluarga, sum(jumlah_anggota) AS individu,
-               count(*) FILTER (status_data = 'belum_terdata') AS belum_terdata, count(*) FILTER (id_keluarga_asal IS NOT NULL) AS pecahan
+               count(*) FILTER (status_data = 'belum_terdata') AS belum_terdata, count(*) FILTER (id_keluarga_asal IS NOT NULL) AS pecahan,
+               count(*) FILTER (no_kk_bentuk <> 'ok') AS kk_tidak_layak
         FROM main.keluarga WHERE periode = ? GROUP BY 1 ORDER BY 1""", periode_lalu=previous_quarter(periode))
     return MaterializeResult(metadata=metadata)
 

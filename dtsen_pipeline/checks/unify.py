@@ -64,6 +64,37 @@ def keluarga_anggota_lengkap(context: AssetCheckExecutionContext, storage: DuckD
 
 unify_checks += [_unique("individu", "id_individu"), _unique("keluarga", "id_keluarga"), keluarga_anggota_lengkap]
 
+ANGGOTA_MAKS = 15  # living members on one KK beyond which it is more probably a number shared by strangers than a family
+
+
+@asset_check(asset="keluarga", name="ukuran_wajar", blocking=False,
+             description=f"No family has more than {ANGGOTA_MAKS} living members: a larger one is probably a KK number shared by "
+                         "people of different families (a placeholder nik_bentuk does not know), to check at Dukcapil.")
+def keluarga_ukuran_wajar(context: AssetCheckExecutionContext, storage: DuckDBStorage) -> AssetCheckResult:
+    frame = storage.query("""
+        SELECT kode_kabupaten, count(*) AS keluarga_besar, max(jumlah_anggota) AS anggota_maks
+        FROM main.keluarga WHERE periode = ? AND jumlah_anggota > ? GROUP BY 1 ORDER BY 1""", [context.partition_key, ANGGOTA_MAKS])
+    return AssetCheckResult(passed=frame.empty, severity=AssetCheckSeverity.WARN,
+                            description=None if frame.empty else f"families of more than {ANGGOTA_MAKS} members (see rincian)",
+                            metadata={"keluarga_besar": int(frame["keluarga_besar"].sum()),
+                                      "rincian": MetadataValue.md(frame.to_markdown(index=False)) if not frame.empty else "none"})
+
+
+@asset_check(asset="keluarga", name="kk_layak", blocking=False,
+             description="Every living person's Dukcapil KK number is usable (no_kk_bentuk ok); a person whose is not (missing, "
+                         "placeholder, mangled) is a family alone instead of one family with strangers: to correct at Dukcapil.")
+def keluarga_kk_layak(context: AssetCheckExecutionContext, storage: DuckDBStorage) -> AssetCheckResult:
+    frame = storage.query("""
+        SELECT kode_kabupaten, no_kk_bentuk, count(*) AS keluarga_sendiri
+        FROM main.keluarga WHERE periode = ? AND no_kk_bentuk <> 'ok' GROUP BY ALL ORDER BY ALL""", [context.partition_key])
+    return AssetCheckResult(passed=frame.empty, severity=AssetCheckSeverity.WARN,
+                            description=None if frame.empty else "people whose KK number is not usable, each a family alone (see rincian)",
+                            metadata={"kk_tidak_layak": int(frame["keluarga_sendiri"].sum()),
+                                      "rincian": MetadataValue.md(frame.to_markdown(index=False)) if not frame.empty else "none"})
+
+
+unify_checks += [keluarga_ukuran_wajar, keluarga_kk_layak]
+
 
 @asset_check(asset="verifikasi_padan", name="rekaman_lengkap", blocking=True,
              description="Every record padan_dukcapil did not match with certainty is on the verification list (none dropped).")

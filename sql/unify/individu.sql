@@ -1,9 +1,12 @@
 -- individu: one row per living Dukcapil person of the quarter, with a stable id_individu (from the
 -- NIK, which Dukcapil keeps for life), identity from Dukcapil, presence in each source, and the
 -- individual variables from the freshest source record matched to the person (the family record
--- verified or enumerated last), with its provenance.
+-- verified or enumerated last), with its provenance. The family is the Dukcapil KK's, unless the KK
+-- number cannot be one (missing, a placeholder such as 0000000000000000, spreadsheet-mangled, not 16
+-- digits, an impossible date: no_kk_bentuk <> 'ok'): grouping on it would make one family of
+-- strangers, so the person gets a family of their own, from the NIK, flagged by no_kk_bentuk.
 WITH dukcapil AS (
-    SELECT * FROM standardise.stg_individu
+    SELECT *, nik_bentuk(no_kk) AS no_kk_bentuk FROM standardise.stg_individu
     WHERE periode = $periode AND sumber = 'dukcapil' AND nik_bentuk = 'ok' AND coalesce(status_hidup, 'HIDUP') <> 'MATI'
 ),
 cocok AS (
@@ -30,7 +33,10 @@ SELECT
     'I' || substr(sha256('dtsen-individu:' || d.nik), 1, 15) AS id_individu,
     d.nik,
     d.no_kk,
-    'K' || substr(sha256('dtsen-keluarga:' || d.no_kk), 1, 15) AS id_keluarga,
+    d.no_kk_bentuk,
+    -- 'KS' (keluarga sendiri) + 14 hex digits: S is no hex digit, so never the id of a KK
+    CASE WHEN d.no_kk_bentuk = 'ok' THEN 'K' || substr(sha256('dtsen-keluarga:' || d.no_kk), 1, 15)
+         ELSE 'KS' || substr(sha256('dtsen-keluarga-sendiri:' || d.nik), 1, 14) END AS id_keluarga,
     d.nama,
     d.nama_baku,
     d.tgl_lahir,

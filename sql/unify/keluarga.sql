@@ -3,14 +3,17 @@
 -- the housing and asset variables from the freshest source family record whose matched members
 -- are mostly in this KK, with provenance. A KK new this quarter whose members were last quarter
 -- in another family is a split: id_keluarga_asal names that family. KKs no source describes are
--- `belum_terdata` (not yet registered in DTSEN's socio-economic data).
+-- `belum_terdata` (not yet registered in DTSEN's socio-economic data). A person whose KK number is
+-- not usable (individu.no_kk_bentuk) is a family alone: no_kk NULL there (a placeholder is no family's
+-- number, and no_kk stays unique), no_kk_bentuk saying why.
 WITH anggota AS (
     SELECT * FROM main.individu WHERE periode = $periode
 ),
 -- Every choice below breaks its ties explicitly (mode() and arg_max on a tied key pick either
 -- value, so a re-run of the quarter could give another village, address or head).
 kk AS (
-    SELECT id_keluarga, any_value(no_kk) AS no_kk, count(*) AS jumlah_anggota,  -- one KK per id_keluarga
+    SELECT id_keluarga, any_value(no_kk) AS no_kk, any_value(no_kk_bentuk) AS no_kk_bentuk,  -- one KK per id_keluarga
+           count(*) AS jumlah_anggota,
            -- the head: the member recorded as head, else the eldest; two of one age: the larger NIK
            arg_max(nik, {'kepala': coalesce(hubungan_keluarga = 'KEPALA KELUARGA', false), 'umur': coalesce(umur, 0), 'nik': nik})
                AS nik_kepala,
@@ -70,7 +73,8 @@ wil AS (
 SELECT
     $periode AS periode,
     kk.id_keluarga,
-    kk.no_kk,
+    CASE WHEN kk.no_kk_bentuk = 'ok' THEN kk.no_kk END AS no_kk,
+    kk.no_kk_bentuk,
     substr(kk.kode_desa, 1, 2) AS kode_provinsi, wp.nama AS nama_provinsi,
     substr(kk.kode_desa, 1, 4) AS kode_kabupaten, wk.nama AS nama_kabupaten,
     substr(kk.kode_desa, 1, 6) AS kode_kecamatan, wc.nama AS nama_kecamatan,
