@@ -5,10 +5,14 @@ import shutil
 
 import duckdb
 import pytest
+from dagster import build_op_context, materialize
 
 from conftest import TINY_QUARTER
-
-from dtsen_pipeline.assets.golden import previous_quarter
+from dtsen_pipeline.assets.golden import individu, keluarga, previous_quarter
+from dtsen_pipeline.assets.target import ProgramRules, status_penerima, verifikasi_pbi_jk
+from dtsen_pipeline.assets.unify import padan_dukcapil
+from dtsen_pipeline.checks.unify import individu_dukcapil_lengkap, unify_checks
+from dtsen_pipeline.resources import DuckDBStorage, RawData
 
 
 @pytest.fixture(scope="module")
@@ -72,13 +76,11 @@ PLACEHOLDER_KK = "0000000000000000"
 SHARED_KK = "3403011505200001"  # looks like a KK (nik_bentuk ok) but is nobody's: strangers on one number
 
 
-def materialize_golden(db, world, assets):
-    from dagster import materialize
-
-    from dtsen_pipeline.resources import DuckDBStorage, RawData
-
-    result = materialize(assets, partition_key=TINY_QUARTER, resources={"storage": DuckDBStorage(database=str(db)),
-                                                                       "raw": RawData(data_dir=str(world))})
+def materialize_golden(db, world, assets, table):
+    """Materialise ``assets`` of the first quarter on ``db`` with the unify checks of ``table``; the checks' results by name."""
+    checks = [c for c in unify_checks if c.check_key.asset_key.path == [table]]
+    result = materialize([*assets, *checks], partition_key=TINY_QUARTER, resources={
+        "storage": DuckDBStorage(database=str(db)), "raw": RawData(data_dir=str(world)), "aturan": ProgramRules()})
     assert result.success
     return {e.check_name: e for e in result.get_asset_check_evaluations()}
 
@@ -87,9 +89,6 @@ def materialize_golden(db, world, assets):
 def kk_rusak(tiny_db, tiny_world, tmp_path_factory):
     """The first quarter with a placeholder KK on one child of each of 20 families in 20 villages, and
     one valid-looking KK number shared by a child of each of 16 other families, golden records re-run."""
-    from dtsen_pipeline.assets.golden import individu, keluarga
-    from dtsen_pipeline.checks.unify import unify_checks
-
     world, _ = tiny_world
     db = tmp_path_factory.mktemp("kk_rusak") / "dtsen.duckdb"
     shutil.copy(tiny_db, db)
@@ -110,7 +109,7 @@ def kk_rusak(tiny_db, tiny_world, tmp_path_factory):
                         "AND list_contains(?, nik)", [kk, people])
     finally:
         con.close()
-    checks = materialize_golden(db, world, [individu, keluarga, *(c for c in unify_checks if c.check_key.asset_key.path == ["keluarga"])])
+    checks = materialize_golden(db, world, [individu, keluarga], "keluarga")
     return db, placeholder, shared, before, checks
 
 
@@ -150,3 +149,95 @@ def test_kk_checks_warn_about_unusable_and_shared_kk_numbers(kk_rusak):
     finally:
         con.close()
     assert not checks["ukuran_wajar"].passed and checks["ukuran_wajar"].metadata["keluarga_besar"].value == 1
+
+
+@pytest.fixture(scope="module")
+def nik_rusak(tiny_db, tiny_world, tmp_path_factory):
+    """The first quarter where Dukcapil writes one living PBI-JK member's NIK with month 00 (the
+    sources and the list carry that NIK too), and two other living people with no NIK and with a
+    placeholder NIK; matching, golden records and the PBI-JK verification re-run."""
+    world, _ = tiny_world
+    db = tmp_path_factory.mktemp("nik_rusak") / "dtsen.duckdb"
+    shutil.copy(tiny_db, db)
+    q = TINY_QUARTER
+    con = duckdb.connect(str(db))
+    try:
+        # a PBI-JK member found in Dukcapil, in a family of at least 2, matched as written by a source record
+        [(nik, family, members)] = con.execute(f"""
+            SELECT s.nik, i.id_keluarga, k.jumlah_anggota FROM status_penerima s
+            JOIN individu i ON i.periode = s.periode AND i.nik = s.nik JOIN keluarga k ON k.periode = i.periode AND k.id_keluarga = i.id_keluarga
+            WHERE s.periode = '{q}' AND s.program = 'pbi_jk' AND s.status_nik = 'ditemukan' AND k.jumlah_anggota >= 2
+              AND s.nik IN (SELECT nik_dukcapil FROM padan_dukcapil WHERE periode = '{q}' AND status_padan = 'padan')
+            ORDER BY s.nik LIMIT 1""").fetchall()
+        records = con.execute(f"SELECT sumber, id_sumber FROM padan_dukcapil WHERE periode = '{q}' AND status_padan = 'padan' AND nik_dukcapil = ?",
+                              [nik]).fetchall()
+        # two living adults of other families: one without a NIK, one with a placeholder
+        unusable = con.execute(f"""SELECT nik, file, baris FROM standardise.stg_individu
+                                   WHERE periode = '{q}' AND sumber = 'dukcapil' AND status_hidup <> 'MATI' AND umur >= 18
+                                     AND no_kk <> (SELECT no_kk FROM individu WHERE periode = '{q}' AND nik = $nik)
+                                   ORDER BY nik LIMIT 2""", {"nik": nik}).fetchall()
+        for (old, file, baris), new in zip(unusable, [None, "0000000000000000"]):
+            con.execute(f"""UPDATE standardise.stg_individu SET nik = $new, nik_bentuk = nik_bentuk($new), id_sumber = coalesce($new, file || ':' || baris)
+                            WHERE periode = '{q}' AND sumber = 'dukcapil' AND nik = $old""", {"new": new, "old": old})
+        odd = nik[:8] + "00" + nik[10:]  # month 00: Dukcapil's own NIK, whose date part does not decode
+        con.execute(f"""UPDATE standardise.stg_individu SET nik = $odd, nik_bentuk = nik_bentuk($odd),
+                        id_sumber = CASE WHEN sumber = 'dukcapil' THEN $odd ELSE id_sumber END
+                        WHERE periode = '{q}' AND nik = $nik""", {"odd": odd, "nik": nik})
+        con.execute(f"UPDATE standardise.stg_penerima_bansos SET nik = $odd, nik_bentuk = nik_bentuk($odd) WHERE periode = '{q}' AND nik = $nik",
+                    {"odd": odd, "nik": nik})
+    finally:
+        con.close()
+    checks = materialize_golden(db, world, [padan_dukcapil, individu, keluarga, status_penerima, verifikasi_pbi_jk], "individu")
+    return db, odd, family, members, records, [(f, b) for _, f, b in unusable], checks
+
+
+def test_a_dukcapil_nik_with_an_impossible_date_is_kept_matched_and_found_on_the_list(nik_rusak):
+    db, odd, family, members, records, _, _ = nik_rusak
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        q = TINY_QUARTER
+        assert con.execute(f"SELECT nik_bentuk, id_keluarga FROM individu WHERE periode = '{q}' AND nik = ?", [odd]).fetchall() == \
+            [("tanggal_mustahil", family)]
+        assert con.execute(f"SELECT jumlah_anggota FROM keluarga WHERE periode = '{q}' AND id_keluarga = ?", [family]).fetchall() == [(members,)]
+        # the source records matched to the person under the old NIK are matched to the same person, as written
+        matched = con.execute(f"SELECT sumber, id_sumber, nik_dukcapil, status_padan FROM padan_dukcapil WHERE periode = '{q}' "
+                              "AND list_contains(?, sumber || '/' || id_sumber)", [[f"{r}/{i}" for r, i in records]]).fetchall()
+        assert records and sorted(matched) == sorted((*r, odd, "padan") for r in records)
+        # the PBI-JK member is found, so not proposed for deactivation as 'NIK tidak ditemukan'
+        rows = con.execute(f"SELECT status_nik, alasan FROM status_penerima WHERE periode = '{q}' AND program = 'pbi_jk' AND nik = ?",
+                           [odd]).fetchall()
+        assert rows and all(status == "ditemukan" and "NIK_TIDAK_DITEMUKAN" not in reasons for status, reasons in rows)
+        assert con.execute(f"""SELECT count(*) FROM verifikasi_pbi_jk v WHERE v.periode = '{q}' AND v.nik = ?
+                               AND v.alasan_nonaktif = 'NIK tidak ditemukan'""", [odd]).fetchall() == [(0,)]
+    finally:
+        con.close()
+
+
+def test_a_living_dukcapil_row_without_a_usable_nik_is_rejected_with_its_reason(nik_rusak):
+    db, *_, unusable, checks = nik_rusak
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rejected = con.execute(f"""SELECT file, baris, kolom, alasan_kode, alasan FROM ditolak
+                                   WHERE periode = '{TINY_QUARTER}' AND tahap = 'tunggal' AND sumber = 'dukcapil' ORDER BY alasan_kode""").fetchall()
+        assert [(f, b, k, c) for f, b, k, c, _ in rejected] == [(*unusable[0], "nik", "nik_kosong"), (*unusable[1], "nik", "nik_placeholder")]
+        assert all(not any(ch.isdigit() for ch in reason) for *_, reason in rejected)  # the reason never holds the number
+        living, people = con.execute(f"""SELECT (SELECT count(*) FROM standardise.stg_individu WHERE periode = '{TINY_QUARTER}'
+                                                 AND sumber = 'dukcapil' AND status_hidup <> 'MATI'),
+                                                (SELECT count(*) FROM individu WHERE periode = '{TINY_QUARTER}')""").fetchall()[0]
+        assert living == people + 2
+    finally:
+        con.close()
+    check = checks["dukcapil_lengkap"]
+    assert check.passed and check.metadata["ditolak"].value == 2 and check.metadata["tanpa_jejak"].value == 0
+
+
+def test_the_dukcapil_check_blocks_a_living_person_dropped_silently(nik_rusak, tmp_path):
+    db = tmp_path / "dtsen.duckdb"
+    shutil.copy(nik_rusak[0], db)
+    con = duckdb.connect(str(db))
+    try:  # one person neither in individu nor in ditolak
+        con.execute(f"DELETE FROM individu WHERE periode = '{TINY_QUARTER}' AND nik = (SELECT min(nik) FROM individu WHERE periode = '{TINY_QUARTER}')")
+    finally:
+        con.close()
+    result = individu_dukcapil_lengkap(build_op_context(resources={"storage": DuckDBStorage(database=str(db))}, partition_key=TINY_QUARTER))
+    assert not result.passed and result.metadata["tanpa_jejak"].value == 1

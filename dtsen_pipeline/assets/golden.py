@@ -37,13 +37,24 @@ def _write(context: AssetExecutionContext, storage: DuckDBStorage, name: str, sq
 
 @asset(group_name=GROUP, partitions_def=quarterly, deps=[padan_dukcapil, "stg_keluarga"], kinds={"duckdb"},
        description="One row per living Dukcapil person of the quarter: stable id_individu, identity from Dukcapil, presence in "
-                   "DTKS/P3KE/REGSOSEK, individual variables from the freshest matched source record (with provenance).")
+                   "DTKS/P3KE/REGSOSEK, individual variables from the freshest matched source record (with provenance). A living "
+                   "person whose Dukcapil NIK cannot identify them (missing, placeholder, mangled) goes to ditolak (tahap tunggal).")
 def individu(context: AssetExecutionContext, storage: DuckDBStorage) -> MaterializeResult:
+    periode = context.partition_key
+    storage.run_sql_file("unify/macros.sql")  # nik_dukcapil_layak
+    storage.run_sql_file("sources/ingest.sql")  # main.ditolak
+    rejected = storage.replace_partition_from_sql("main.ditolak", periode, _sql("individu_ditolak"), params={"periode": periode},
+                                                  where={"tahap": "tunggal", "sumber": "dukcapil"})
+    apply_comments(storage, "ditolak")
+    if rejected:
+        context.log.warning("individu %s: %d living Dukcapil rows whose NIK cannot identify the person, in ditolak (tahap tunggal)",
+                            periode, rejected)
     metadata = _write(context, storage, "individu", _sql("individu", "individu"), """
         SELECT kode_kabupaten, count(*) AS individu, count(*) FILTER (ada_di_dtks) AS di_dtks, count(*) FILTER (ada_di_p3ke) AS di_p3ke,
                count(*) FILTER (ada_di_regsosek) AS di_regsosek, count(*) FILTER (sumber_variabel IS NULL) AS tanpa_variabel,
-               count(*) FILTER (no_kk_bentuk <> 'ok') AS kk_tidak_layak
+               count(*) FILTER (nik_bentuk <> 'ok') AS nik_tanggal_mustahil, count(*) FILTER (no_kk_bentuk <> 'ok') AS kk_tidak_layak
         FROM main.individu WHERE periode = ? GROUP BY 1 ORDER BY 1""")
+    metadata["ditolak"] = rejected
     return MaterializeResult(metadata=metadata)
 
 

@@ -64,6 +64,27 @@ def keluarga_anggota_lengkap(context: AssetCheckExecutionContext, storage: DuckD
 
 unify_checks += [_unique("individu", "id_individu"), _unique("keluarga", "id_keluarga"), keluarga_anggota_lengkap]
 
+
+@asset_check(asset="individu", name="dukcapil_lengkap", blocking=True,
+             description="Every living Dukcapil row of stg_individu is in individu (by its NIK) or in ditolak (tahap tunggal, by its "
+                         "file and row): living rows = individu + rejected, none dropped.")
+def individu_dukcapil_lengkap(context: AssetCheckExecutionContext, storage: DuckDBStorage) -> AssetCheckResult:
+    [(living, people, rejected, untraced)] = storage.query("""
+        WITH hidup AS (SELECT nik, file, baris FROM standardise.stg_individu
+                       WHERE periode = $1 AND sumber = 'dukcapil' AND coalesce(status_hidup, 'HIDUP') <> 'MATI'),
+             tolak AS (SELECT file, baris FROM main.ditolak WHERE periode = $1 AND tahap = 'tunggal' AND sumber = 'dukcapil')
+        SELECT (SELECT count(*) FROM hidup), (SELECT count(*) FROM main.individu WHERE periode = $1), (SELECT count(*) FROM tolak),
+               (SELECT count(*) FROM hidup h
+                WHERE NOT EXISTS (SELECT 1 FROM main.individu i WHERE i.periode = $1 AND i.nik = h.nik)
+                  AND NOT EXISTS (SELECT 1 FROM tolak t WHERE t.file = h.file AND t.baris = h.baris))""",
+                                                           [context.partition_key]).itertuples(index=False)
+    passed = bool(living == people + rejected and untraced == 0)
+    return AssetCheckResult(passed=passed, severity=AssetCheckSeverity.ERROR,
+                            description=None if passed else "living Dukcapil rows != individu + ditolak (tanpa_jejak: in neither)",
+                            metadata={"hidup_dukcapil": int(living), "individu": int(people), "ditolak": int(rejected),
+                                      "tanpa_jejak": int(untraced)})
+
+
 ANGGOTA_MAKS = 15  # living members on one KK beyond which it is more probably a number shared by strangers than a family
 
 
@@ -93,7 +114,7 @@ def keluarga_kk_layak(context: AssetCheckExecutionContext, storage: DuckDBStorag
                                       "rincian": MetadataValue.md(frame.to_markdown(index=False)) if not frame.empty else "none"})
 
 
-unify_checks += [keluarga_ukuran_wajar, keluarga_kk_layak]
+unify_checks += [individu_dukcapil_lengkap, keluarga_ukuran_wajar, keluarga_kk_layak]
 
 
 @asset_check(asset="verifikasi_padan", name="rekaman_lengkap", blocking=True,

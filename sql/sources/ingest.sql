@@ -1,4 +1,6 @@
--- Rows not accepted, from every stage: read errors (tahap 'baca') now; standardisation rejects later.
+-- Rows not accepted, from every stage: read errors (tahap 'baca'), living Dukcapil rows whose NIK
+-- cannot identify the person (tahap 'tunggal', written by unify's individu); standardisation
+-- rejects later.
 -- Its comments are in sql/sources/comments.yaml (applied by the read assets).
 CREATE SCHEMA IF NOT EXISTS sources;
 CREATE TABLE IF NOT EXISTS main.ditolak (

@@ -30,7 +30,7 @@ hidup AS NOT MATERIALIZED (
 mati AS (
     SELECT nik, arg_max(no_kk, {'tgl': tgl_meninggal, 'kk': no_kk}) AS no_kk
     FROM standardise.stg_individu s
-    WHERE periode = $periode AND sumber = 'dukcapil' AND status_hidup = 'MATI' AND nik_bentuk = 'ok'
+    WHERE periode = $periode AND sumber = 'dukcapil' AND status_hidup = 'MATI' AND nik_dukcapil_layak(nik_bentuk)
       AND NOT EXISTS (SELECT 1 FROM hidup h WHERE h.nik = s.nik)
     GROUP BY nik
 ),

@@ -7,7 +7,9 @@
 -- strangers, so the person gets a family of their own, from the NIK, flagged by no_kk_bentuk.
 WITH dukcapil AS (
     SELECT *, nik_bentuk(no_kk) AS no_kk_bentuk FROM standardise.stg_individu
-    WHERE periode = $periode AND sumber = 'dukcapil' AND nik_bentuk = 'ok' AND coalesce(status_hidup, 'HIDUP') <> 'MATI'
+    -- a NIK that cannot identify the person (missing, placeholder, mangled) cannot key the row: such
+    -- rows go to ditolak (individu_ditolak.sql); an impossible date part is kept (nik_bentuk says so)
+    WHERE periode = $periode AND sumber = 'dukcapil' AND nik_dukcapil_layak(nik_bentuk) AND coalesce(status_hidup, 'HIDUP') <> 'MATI'
 ),
 cocok AS (
     SELECT p.nik_dukcapil, s.*, k.tgl_pendataan
@@ -32,6 +34,7 @@ SELECT
     $periode AS periode,
     'I' || substr(sha256('dtsen-individu:' || d.nik), 1, 15) AS id_individu,
     d.nik,
+    d.nik_bentuk,
     d.no_kk,
     d.no_kk_bentuk,
     -- 'KS' (keluarga sendiri) + 14 hex digits: S is no hex digit, so never the id of a KK

@@ -31,7 +31,7 @@ WITH r AS (
 ),
 d AS (
     SELECT nik, nama_baku, tgl_lahir, jenis_kelamin, no_kk, kode_desa, kode_kecamatan, kode_kabupaten
-    FROM standardise.stg_individu WHERE periode = $periode AND sumber = 'dukcapil' AND nik_bentuk = 'ok'
+    FROM standardise.stg_individu WHERE periode = $periode AND sumber = 'dukcapil' AND nik_dukcapil_layak(nik_bentuk)
 ),
 -- the records whose exact pair does not settle them (or who have none), numbered; ada_tepat: the
 -- record's NIK is a Dukcapil person's (nik_lv 2 against anybody else)

@@ -39,3 +39,9 @@ CREATE OR REPLACE MACRO kemiripan_nama(a, b) AS
                   OR list_has_all(string_split(b, ' '), string_split(a, ' '))
                   OR sama_kecuali_inisial(string_split(a, ' '), string_split(b, ' ')) THEN 0.9 ELSE 0.0 END)
     END;
+
+-- A Dukcapil NIK that can identify its person: 16 digits and no placeholder. Dukcapil is the
+-- authority on identity, so a NIK whose date part does not decode (tanggal_mustahil, e.g. month
+-- 00) is still that person's NIK, matched and kept; a missing, placeholder, spreadsheet-mangled or
+-- short one cannot tell the person apart from others (individu rejects such rows to ditolak).
+CREATE OR REPLACE MACRO nik_dukcapil_layak(bentuk) AS bentuk IN ('ok', 'tanggal_mustahil');

@@ -37,7 +37,7 @@ rekaman AS (
     SELECT sumber, id_sumber, nik FROM standardise.stg_individu WHERE periode = $periode AND sumber <> 'dukcapil'
 ),
 dukcapil AS (
-    SELECT nik, status_hidup FROM standardise.stg_individu WHERE periode = $periode AND sumber = 'dukcapil' AND nik_bentuk = 'ok'
+    SELECT nik, status_hidup FROM standardise.stg_individu WHERE periode = $periode AND sumber = 'dukcapil' AND nik_dukcapil_layak(nik_bentuk)
 ),
 putusan AS (
     SELECT
