@@ -76,10 +76,10 @@ PLACEHOLDER_KK = "0000000000000000"
 SHARED_KK = "3403011505200001"  # looks like a KK (nik_bentuk ok) but is nobody's: strangers on one number
 
 
-def materialize_golden(db, world, assets, table):
-    """Materialise ``assets`` of the first quarter on ``db`` with the unify checks of ``table``; the checks' results by name."""
+def materialize_golden(db, world, assets, table, quarter=TINY_QUARTER):
+    """Materialise ``assets`` of ``quarter`` on ``db`` with the unify checks of ``table``; the checks' results by name."""
     checks = [c for c in unify_checks if c.check_key.asset_key.path == [table]]
-    result = materialize([*assets, *checks], partition_key=TINY_QUARTER, resources={
+    result = materialize([*assets, *checks], partition_key=quarter, resources={
         "storage": DuckDBStorage(database=str(db)), "raw": RawData(data_dir=str(world)), "aturan": ProgramRules()})
     assert result.success
     return {e.check_name: e for e in result.get_asset_check_evaluations()}
@@ -241,3 +241,28 @@ def test_the_dukcapil_check_blocks_a_living_person_dropped_silently(nik_rusak, t
         con.close()
     result = individu_dukcapil_lengkap(build_op_context(resources={"storage": DuckDBStorage(database=str(db))}, partition_key=TINY_QUARTER))
     assert not result.passed and result.metadata["tanpa_jejak"].value == 1
+
+
+def test_a_null_family_id_last_quarter_does_not_hide_the_splits(tiny_db_two_quarters, tiny_world, tmp_path):
+    # a quarter written when a person without a KK number got a NULL family id: NOT IN against it hid every split
+    db = tmp_path / "dtsen.duckdb"
+    shutil.copy(tiny_db_two_quarters, db)
+    con = duckdb.connect(str(db))
+    try:
+        splits = con.execute("SELECT id_keluarga, id_keluarga_asal FROM keluarga WHERE periode = '2025-04-01' AND id_keluarga_asal IS NOT NULL "
+                             "ORDER BY 1").fetchall()
+        # a person of a family that is nobody's origin
+        con.execute("""UPDATE individu SET id_keluarga = NULL WHERE periode = '2025-01-01' AND id_individu = (
+                           SELECT min(id_individu) FROM individu i WHERE periode = '2025-01-01' AND NOT EXISTS (
+                               SELECT 1 FROM keluarga k WHERE k.periode = '2025-04-01' AND k.id_keluarga_asal = i.id_keluarga))""")
+        assert con.execute("SELECT count(*) FROM individu WHERE id_keluarga IS NULL").fetchall() == [(1,)]
+    finally:
+        con.close()
+    materialize_golden(db, tiny_world[0], [keluarga], "keluarga", quarter="2025-04-01")
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert len(splits) > 5
+        assert con.execute("SELECT id_keluarga, id_keluarga_asal FROM keluarga WHERE periode = '2025-04-01' AND id_keluarga_asal IS NOT NULL "
+                           "ORDER BY 1").fetchall() == splits
+    finally:
+        con.close()

@@ -62,7 +62,8 @@ asal AS (  -- the family most of the members came from (a tie: the larger id)
         SELECT a.id_keluarga, l.id_keluarga AS asal, count(*) AS n
         FROM anggota a
         JOIN main.individu l ON l.periode = $periode_lalu AND l.id_individu = a.id_individu
-        WHERE a.id_keluarga NOT IN (SELECT id_keluarga FROM main.individu WHERE periode = $periode_lalu)
+        -- NOT EXISTS, not NOT IN: one NULL id last quarter would make every NOT IN unknown, hiding every split
+        WHERE NOT EXISTS (SELECT 1 FROM main.individu p WHERE p.periode = $periode_lalu AND p.id_keluarga = a.id_keluarga)
           AND l.id_keluarga <> a.id_keluarga
         GROUP BY ALL)
     GROUP BY 1
