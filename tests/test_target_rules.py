@@ -74,6 +74,8 @@ _DELETE = object()
     (("program", "sembako", "daftar_penerima"), "pkh", "program.sembako.daftar_penerima", "already the list of programme pkh"),
     (("program", "pkh", "kuota_nasional"), -5, "program.pkh.kuota_nasional", "a whole number above 0"),
     (("program", "pkh", "nama"), _DELETE, "program.pkh.nama", "missing"),
+    (("program", "pbi_jk", "satuan"), "keluarga", "program.pbi_jk.satuan", "per person (individu)"),
+    (("program", "pbi_jk", "daftar_penerima"), "pbi", "program.pbi_jk.daftar_penerima", "must use the list pbi_jk"),
     (("kriteria", "lansia", "syarat", "usia"), {"minimal": 70}, "kriteria.lansia.syarat.usia", "unknown column; allowed:"),
     (("kriteria", "lansia", "syarat", "umur"), {"lebih_dari": 70}, "kriteria.lansia.syarat.umur.lebih_dari", "unknown operator"),
     (("kriteria", "lansia", "syarat", "umur"), {"antara": [80, 70]}, "kriteria.lansia.syarat.umur.antara", "min <= max"),
@@ -102,6 +104,15 @@ def test_a_broken_rules_file_names_the_key_and_what_is_allowed(default_doc, path
     message = str(err.value)
     assert message.startswith(f"mine.yaml: {key}:"), message
     assert allowed in message, message
+
+
+def test_the_pbi_jk_programme_cannot_be_renamed_away_from_its_decree_lists(default_doc):
+    doc = copy.deepcopy(default_doc)
+    doc["program"]["pbi"] = doc["program"].pop("pbi_jk")  # verifikasi_pbi_jk and rekap_pbi_jk would be empty
+    with pytest.raises(ProgramRulesError, match=r"mine.yaml: program.pbi: .*must keep the key pbi_jk"):
+        validate(doc, "mine.yaml")
+    del doc["program"]["pbi"]  # a rules copy without PBI-JK at all is allowed: no decree lists then
+    validate(doc, "mine.yaml")
 
 
 def test_an_unreadable_file_is_reported_with_its_path(tmp_path):

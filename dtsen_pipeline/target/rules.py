@@ -276,6 +276,9 @@ def _validate_condition(key, op, value, spec, fail):
             fail(key, f"{v!r} is not allowed; allowed: {', '.join(spec['nilai'])}")
 
 
+PBI_JK = "pbi_jk"  # programme key and recipient list of the PBI-JK decree outputs
+
+
 def _validate_programs(programs, criteria, fail):
     if not isinstance(programs, dict) or not programs:
         fail("program", "must be a non-empty mapping of programme key -> rules")
@@ -319,6 +322,16 @@ def _validate_programs(programs, criteria, fail):
             lists[dp] = name
         if p["kuota_nasional"] is not None:
             _positive_int(p["kuota_nasional"], f"{key}.kuota_nasional", fail)
+        # the PBI-JK decree outputs (verifikasi_pbi_jk, rekap_pbi_jk, the newborns of the village lists)
+        # are built for the programme keyed pbi_jk on the list pbi_jk, per person: renamed, they would
+        # be empty without a word
+        if dp == PBI_JK and name != PBI_JK:
+            fail(key, f"the programme on the {PBI_JK} list must keep the key {PBI_JK} (the PBI-JK decree lists are built "
+                      "for it); change its `nama` instead")
+        if name == PBI_JK and dp != PBI_JK:
+            fail(f"{key}.daftar_penerima", f"{dp!r}: programme {PBI_JK} is the PBI-JK decree's and must use the list {PBI_JK}")
+        if name == PBI_JK and p["satuan"] != "individu":
+            fail(f"{key}.satuan", f"{p['satuan']!r}: PBI-JK's members and decree lists are per person (individu)")
 
 
 def _validate_reasons(reasons, fail):
