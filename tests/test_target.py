@@ -105,7 +105,7 @@ def _tables() -> dict[str, pd.DataFrame]:
         keluarga.append({"periode": Q, "id_keluarga": fam, "no_kk": kk(fam), "kode_provinsi": desa[:2], "kode_kabupaten": desa[:4],
                          "kode_kecamatan": desa[:6], "kode_desa": desa, "nama_desa": NAMES[desa], "alamat": f"RT 01 {NAMES[desa]}",
                          "nik_kepala": heads.loc[fam, "nik"], "nama_kepala": heads.loc[fam, "nama"], "jumlah_anggota": int(size[fam]),
-                         "id_keluarga_asal": None, "status_data": "belum_terdata" if desil is None else "terdata"})
+                         "no_kk_bentuk": "ok", "id_keluarga_asal": None, "status_data": "belum_terdata" if desil is None else "terdata"})
         if desil is None:
             continue
         for periode, d in ((Q, desil), (LALU, lalu)):
@@ -404,6 +404,11 @@ def test_village_workbooks_hold_their_villages_rows(crafted):
     header, summary = _sheet(path, "Ringkasan")
     assert [r[0] for r in summary][:3] == ["Program Keluarga Harapan (PKH)", "Program Sembako / BPNT",
                                            "Penerima Bantuan Iuran Jaminan Kesehatan (PBI-JK)"]
+    # K10, which no source describes, is on its village's 'Belum terdata' sheet, to propose for enumeration
+    header, body = _sheet(root / files[DESA2]["berkas"], "Belum terdata")
+    assert [r[header.index("Nomor KK")] for r in body] == [kk("K10")] and files[DESA2]["baris_belum_terdata"] == 1
+    assert "usulkan pendataan" in body[0][header.index("Yang perlu dilakukan")]
+    assert _sheet(path, "Belum terdata")[1] == []  # Sukamaju has none: the sheet keeps its header
     # PBI-JK rows without a village (the list gives only the regency) are in the regency's file
     header, body = _sheet(root / files["3403_TANPA_DESA"]["berkas"], "Penerima perlu dicek")
     assert "TANPA NIK" in [r[header.index("Nama di daftar")] for r in body]

@@ -48,10 +48,23 @@ def test_village_workbooks_hold_every_candidate(con, tiny_world):
     kode, path, n = files[0]
     book = openpyxl.load_workbook(world / path, read_only=True)
     try:
-        assert book.sheetnames == ["Ringkasan", "Penerima perlu dicek", "Calon penerima", "Keterangan"]
+        assert book.sheetnames == ["Ringkasan", "Penerima perlu dicek", "Calon penerima", "Belum terdata", "Keterangan"]
         header, *body = list(book["Penerima perlu dicek"].iter_rows(values_only=True))
     finally:
         book.close()
+    # every family no source describes is on its village's 'Belum terdata' sheet, by its KK, once
+    unregistered = con.execute(f"""SELECT kode_desa, no_kk FROM keluarga WHERE periode = '{TINY_QUARTER}'
+                                   AND status_data = 'belum_terdata'""").fetchall()
+    assert unregistered and one(con, f"SELECT sum(baris_belum_terdata) FROM daftar_desa WHERE periode = '{TINY_QUARTER}'")[0] == \
+        len(unregistered)
+    kode_new = max({k for k, _ in unregistered}, key=lambda k: sum(1 for x, _ in unregistered if x == k))
+    path_new = next(f for k, f, _ in files if k == kode_new)
+    book = openpyxl.load_workbook(world / path_new, read_only=True)
+    try:
+        header_new, *rows_new = list(book["Belum terdata"].iter_rows(values_only=True))
+    finally:
+        book.close()
+    assert sorted(r[header_new.index("Nomor KK")] for r in rows_new) == sorted(kk for k, kk in unregistered if k == kode_new)
     assert len(body) == n > 0
     listed = {r[0] for r in con.execute(f"""SELECT nik FROM kandidat_inclusion_error WHERE periode = '{TINY_QUARTER}'
                                             AND kode_desa = '{kode}' AND nik IS NOT NULL""").fetchall()}

@@ -4,8 +4,9 @@ One workbook per village under ``<data_dir>/keluaran/<YYYY-MM-DD>/`` (``<kode_de
 readable by a village official: Indonesian headers, rows sorted, no code without its meaning.
 Sheets: Ringkasan (per programme: on the list, to check, eligible not receiving), Penerima perlu
 dicek (inclusion-error candidates with reasons and what to verify), Calon penerima (eligible
-families and people not receiving, poorest first, and PBI-JK members' newborns to add) and
-Keterangan (the village, the period, what desil and prioritas mean, every reason). Candidates
+families and people not receiving, poorest first, and PBI-JK members' newborns to add), Belum
+terdata (families Dukcapil knows in the village that no source describes, to propose for
+enumeration) and Keterangan (the village, the period, what desil and prioritas mean, every reason). Candidates
 without a village go to ``<kode_kabupaten>_TANPA_DESA.xlsx`` (or ``TANPA_WILAYAH.xlsx``), so none
 is lost. The folder of a quarter is rebuilt whole on every run; `daftar_desa` lists the files.
 """
@@ -109,6 +110,31 @@ FROM baris
 ORDER BY kunci, "No"
 """
 
+# families Dukcapil knows in the village that no source describes (belum_terdata): never ranked, so
+# on no candidate list; the village meeting is where they are proposed for enumeration
+UNREGISTERED_SQL = f"""
+WITH {KNOWN},
+baris AS (
+    SELECT {KEY.format(alias="f")} AS kunci, f.*
+    FROM main.keluarga f
+    LEFT JOIN desa_dikenal dk ON dk.kode = f.kode_desa
+    WHERE f.periode = $periode AND f.status_data = 'belum_terdata'
+)
+SELECT kunci,
+       row_number() OVER (PARTITION BY kunci ORDER BY nama_kepala, nik_kepala) AS "No",
+       no_kk AS "Nomor KK",
+       nik_kepala AS "NIK kepala keluarga",
+       nama_kepala AS "Nama kepala keluarga",
+       alamat AS "Alamat",
+       jumlah_anggota AS "Jumlah anggota keluarga",
+       CASE WHEN no_kk_bentuk <> 'ok'
+            THEN 'Nomor KK di Dukcapil tidak valid: perbaiki KK di Dukcapil; bila keluarga tidak mampu, usulkan pendataan melalui musyawarah desa'
+            ELSE 'Keluarga belum terdata di DTSEN (tidak ada data sosial ekonomi): bila tidak mampu, usulkan pendataan melalui musyawarah desa'
+       END AS "Yang perlu dilakukan"
+FROM baris
+ORDER BY kunci, "No"
+"""
+
 # the workbooks: every village with families or candidates, and the files of candidates without one
 BOOKS_SQL = f"""
 WITH {KNOWN},
@@ -116,7 +142,8 @@ kunci_kandidat AS (
     SELECT {KEY.format(alias="x")} AS kunci, any_value(x.kode_kabupaten) AS kode_kabupaten
     FROM (SELECT kode_desa, kode_kabupaten FROM main.kandidat_inclusion_error WHERE periode = $periode
           UNION ALL SELECT kode_desa, kode_kabupaten FROM main.kandidat_exclusion_error WHERE periode = $periode
-          UNION ALL SELECT kode_desa, kode_kabupaten FROM main.verifikasi_pbi_jk WHERE periode = $periode AND jenis = 'tambahkan_bayi') x
+          UNION ALL SELECT kode_desa, kode_kabupaten FROM main.verifikasi_pbi_jk WHERE periode = $periode AND jenis = 'tambahkan_bayi'
+          UNION ALL SELECT kode_desa, kode_kabupaten FROM main.keluarga WHERE periode = $periode AND status_data = 'belum_terdata') x
     LEFT JOIN desa_dikenal dk ON dk.kode = x.kode_desa
     GROUP BY 1
 ),
@@ -159,9 +186,12 @@ GENERAL_NOTES = [
     ("Urutan di kabupaten", "Urutan calon penerima di kabupaten/kota menurut kesejahteraan: 1 = keluarga termiskin."),
     ("NIK Dukcapil yang mungkin benar", "Bila NIK di daftar tidak ditemukan atau milik orang lain: NIK orang yang kemungkinan besar "
                                         "dimaksud (nama dan KK/tanggal lahir/desa cocok). Periksa KTP/KK sebelum memperbaiki."),
+    ("Belum terdata", "Keluarga yang tercatat di Dukcapil di desa ini tetapi belum punya data sosial ekonomi di DTSEN (tidak ada "
+                      "sumber yang mendata), sehingga belum diperingkat dan tidak bisa menjadi calon penerima. Bila tidak mampu, "
+                      "usulkan pendataan melalui musyawarah desa."),
     ("Sanggahan", "Setiap keluarga yang bantuannya dihentikan berhak mengajukan sanggahan (aplikasi Cek Bansos atau dinas sosial)."),
 ]
-WIDTHS = {"Program": 30, "Alasan": 60, "Yang perlu diverifikasi": 60, "Kriteria yang dipenuhi": 45, "Alamat": 30, "Hal": 45,
+WIDTHS = {"Program": 30, "Alasan": 60, "Yang perlu diverifikasi": 60, "Yang perlu dilakukan": 60, "Kriteria yang dipenuhi": 45, "Alamat": 30, "Hal": 45,
           "Penjelasan": 100, "No": 6}
 
 
@@ -227,7 +257,7 @@ def _write_book(path: Path, sheets: list[tuple[str, object]]) -> int:
 
 
 def write_books(out_root: Path, periode: str, programs: dict[str, str], books: list[dict], inclusion: Sheet, exclusion: Sheet,
-                counts: dict, reasons: list[tuple], workers: int = 2) -> list[dict]:
+                counts: dict, reasons: list[tuple], workers: int = 2, unregistered: Sheet | None = None) -> list[dict]:
     """Write the quarter's workbooks into ``out_root/<periode>/`` (rebuilt whole: written beside it,
     then swapped in) and return one row per file. ``books`` are the workbooks (village identity),
     ``counts`` maps (workbook, programme) to (rows on the list, rows to check)."""
@@ -239,16 +269,19 @@ def write_books(out_root: Path, periode: str, programs: dict[str, str], books: l
     def one(book: dict) -> dict:
         key = book["kode_desa"]
         inc, exc = inclusion.get(key), exclusion.get(key)
+        new = unregistered.get(key) if unregistered is not None else []
         name = f"{key}.xlsx" if "TANPA" in key else f"{key}_{_slug(book['nama_desa'])}.xlsx"
         size = _write_book(staging / name, [
             ("Ringkasan", _summary(programs, counts, exc, key)),
             ("Penerima perlu dicek", inc),
             ("Calon penerima", exc),
+            *([("Belum terdata", new)] if unregistered is not None else []),
             ("Keterangan", _notes(book, periode, reasons)),
         ])
         return {"kode_desa": key, "nama_desa": book["nama_desa"], "kode_kecamatan": book.get("kode_kecamatan"),
                 "kode_kabupaten": book.get("kode_kabupaten"), "berkas": f"keluaran/{periode}/{name}",
-                "baris_perlu_dicek": len(inc), "baris_calon_penerima": len(exc), "ukuran_byte": size}  # size: metadata only
+                "baris_perlu_dicek": len(inc), "baris_calon_penerima": len(exc), "baris_belum_terdata": len(new),
+                "ukuran_byte": size}  # size: metadata only
 
     if workers > 1:  # the writer releases the GIL while it compresses
         with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -281,6 +314,7 @@ def daftar_desa(context: AssetExecutionContext, storage: DuckDBStorage, raw: Raw
             con.register(name, table)
         inclusion = Sheet.from_arrow(con.sql(INCLUSION_SQL, params={"periode": periode}).to_arrow_table())
         exclusion = Sheet.from_arrow(con.sql(EXCLUSION_SQL, params={"periode": periode}).to_arrow_table())
+        unregistered = Sheet.from_arrow(con.sql(UNREGISTERED_SQL, params={"periode": periode}).to_arrow_table())
         books = con.sql(BOOKS_SQL, params={"periode": periode}).to_arrow_table().sort_by("kode_desa").to_pylist()
         counts = {(k, p): (d, c) for k, p, d, c in con.execute(SUMMARY_SQL, {"periode": periode}).fetchall()}
         reasons = con.execute("SELECT prioritas, teks, verifikasi FROM alasan ORDER BY prioritas, kode").fetchall()
@@ -288,12 +322,12 @@ def daftar_desa(context: AssetExecutionContext, storage: DuckDBStorage, raw: Raw
     programs = {key: p["nama"] for key, p in rules.programs.items()}
 
     final = Path(raw.data_dir) / "keluaran" / periode
-    written = write_books(final.parent, periode, programs, books, inclusion, exclusion, counts, reasons)
+    written = write_books(final.parent, periode, programs, books, inclusion, exclusion, counts, reasons, unregistered=unregistered)
     elapsed = time.perf_counter() - started
 
     # (not the files' sizes: the writer stamps the time in each workbook, so a re-run differs by a byte or two)
     table = pd.DataFrame(written, columns=["kode_desa", "nama_desa", "kode_kecamatan", "kode_kabupaten", "berkas", "baris_perlu_dicek",
-                                           "baris_calon_penerima"])
+                                           "baris_calon_penerima", "baris_belum_terdata"])
     rows = storage.replace_partition("main.daftar_desa", periode, table.assign(periode=periode)[["periode", *table.columns]])
     apply_comments(storage, "daftar_desa")
     context.log.info("daftar_desa %s: %d workbooks in %s (%.1f s, queries %.1f s)", periode, rows, final, elapsed, queried)
@@ -302,6 +336,7 @@ def daftar_desa(context: AssetExecutionContext, storage: DuckDBStorage, raw: Raw
         "folder": str(final),
         "baris_perlu_dicek": int(table["baris_perlu_dicek"].sum()),
         "baris_calon_penerima": int(table["baris_calon_penerima"].sum()),
+        "baris_belum_terdata": int(table["baris_belum_terdata"].sum()),
         "detik": round(elapsed, 2),
         "ukuran_total_mib": round(sum(w["ukuran_byte"] for w in written) / 2**20, 1),
         "terbesar": MetadataValue.md(table.nlargest(5, "baris_calon_penerima")[["kode_desa", "nama_desa", "baris_perlu_dicek",
