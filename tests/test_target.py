@@ -77,6 +77,9 @@ person("3404011313400001", "K13", "MBAH KAYA", 80, rel="KEPALA KELUARGA", job="B
 EMP = person("3404011414800001", "K14", "KARYAWATI", 44, "P", "ISTRI", "KARYAWAN SWASTA", status_kedudukan_kerja="BURUH/KARYAWAN/PEGAWAI")
 PENSION = person("3404011414500002", "K14", "PAK PENSIUN", 70, rel="KEPALA KELUARGA", job="PENSIUNAN")
 POLICE = person("3403021515800001", "K15", "SLAMET RIYADI", 45, rel="KEPALA KELUARGA", job="KEPOLISIAN RI")
+# Dukcapil gives him a placeholder KK (in the pipeline a family alone; K13 only hosts him here), the
+# one the 'ORANG ASING' Sembako row carries: a shared placeholder is no KK to suggest a person by
+person("3404011616900001", "K13", "ORANG ASING", 35, job="KARYAWAN SWASTA", no_kk="0" * 16, no_kk_bentuk="placeholder")
 PBI_TYPO_PERSON = person("3403011509850005", "K01", "DARMI", 39, "P", "FAMILI LAIN", "BURUH HARIAN LEPAS",
                          tgl_lahir=dt.date(1985, 9, 15))
 
@@ -91,7 +94,8 @@ def _tables() -> dict[str, pd.DataFrame]:
         fam = p["id_keluarga"]
         desa = FAMILIES[fam][0]
         people.append({
-            "periode": Q, "id_individu": "I" + nik, "nik": nik, "no_kk": kk(fam), "id_keluarga": fam, "nama": p["nama"],
+            "periode": Q, "id_individu": "I" + nik, "nik": nik, "no_kk": p.get("no_kk", kk(fam)),
+            "no_kk_bentuk": p.get("no_kk_bentuk", "ok"), "id_keluarga": fam, "nama": p["nama"],
             "nama_baku": p["nama"], "tgl_lahir": p.get("tgl_lahir", dt.date(2025 - p["umur"], 6, 1)), "umur": p["umur"],
             "jenis_kelamin": p["jenis_kelamin"], "hubungan_keluarga": p["hubungan_keluarga"], "pekerjaan": p["pekerjaan"],
             "kode_provinsi": desa[:2], "kode_kabupaten": desa[:4], "kode_kecamatan": desa[:6], "kode_desa": desa,
@@ -131,7 +135,7 @@ def _tables() -> dict[str, pd.DataFrame]:
     row("sembako", W06, "YATMI", kk("K06"), DESA1)
     row("sembako", W07_DEAD, "SAMINEM", kk("K07"), DESA1)
     row("sembako", W08_TYPO, "PAINEM", kk("K08"), DESA2)
-    row("sembako", "9999999999999999", "ORANG ASING", "3499999999999999", DESA2)
+    row("sembako", "9999999999999999", "ORANG ASING", "0" * 16, DESA2)
     row("sembako", W10, "WAGIYEM", kk("K10"), DESA2)
     row("sembako", POLICE, "PAIJO", kk("K13"), DESA3)  # the officer's NIK on the row of K13's KK, a name nobody there has
     row("pbi_jk", W01, "SITI AMINAH", kab="3403")

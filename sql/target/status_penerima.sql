@@ -23,8 +23,10 @@
 WITH aturan_daftar AS (
     SELECT * FROM aturan WHERE daftar_penerima IS NOT NULL
 ),
+-- no_kk only where it is a usable KK: a placeholder shared by strangers must not suggest a person
 hidup AS NOT MATERIALIZED (
-    SELECT nik, id_individu, id_keluarga, no_kk, nama_baku, tgl_lahir, kode_kabupaten, kode_desa
+    SELECT nik, id_individu, id_keluarga, CASE WHEN no_kk_bentuk = 'ok' THEN no_kk END AS no_kk, nama_baku, tgl_lahir,
+           kode_kabupaten, kode_desa
     FROM main.individu WHERE periode = $periode
 ),
 mati AS (
