@@ -257,7 +257,7 @@ def _write_book(path: Path, sheets: list[tuple[str, object]]) -> int:
 
 
 def write_books(out_root: Path, periode: str, programs: dict[str, str], books: list[dict], inclusion: Sheet, exclusion: Sheet,
-                counts: dict, reasons: list[tuple], workers: int = 2, unregistered: Sheet | None = None) -> list[dict]:
+                unregistered: Sheet, counts: dict, reasons: list[tuple], workers: int = 2) -> list[dict]:
     """Write the quarter's workbooks into ``out_root/<periode>/`` (rebuilt whole: written beside it,
     then swapped in) and return one row per file. ``books`` are the workbooks (village identity),
     ``counts`` maps (workbook, programme) to (rows on the list, rows to check)."""
@@ -268,14 +268,13 @@ def write_books(out_root: Path, periode: str, programs: dict[str, str], books: l
 
     def one(book: dict) -> dict:
         key = book["kode_desa"]
-        inc, exc = inclusion.get(key), exclusion.get(key)
-        new = unregistered.get(key) if unregistered is not None else []
+        inc, exc, new = inclusion.get(key), exclusion.get(key), unregistered.get(key)
         name = f"{key}.xlsx" if "TANPA" in key else f"{key}_{_slug(book['nama_desa'])}.xlsx"
         size = _write_book(staging / name, [
             ("Ringkasan", _summary(programs, counts, exc, key)),
             ("Penerima perlu dicek", inc),
             ("Calon penerima", exc),
-            *([("Belum terdata", new)] if unregistered is not None else []),
+            ("Belum terdata", new),
             ("Keterangan", _notes(book, periode, reasons)),
         ])
         return {"kode_desa": key, "nama_desa": book["nama_desa"], "kode_kecamatan": book.get("kode_kecamatan"),
@@ -322,7 +321,7 @@ def daftar_desa(context: AssetExecutionContext, storage: DuckDBStorage, raw: Raw
     programs = {key: p["nama"] for key, p in rules.programs.items()}
 
     final = Path(raw.data_dir) / "keluaran" / periode
-    written = write_books(final.parent, periode, programs, books, inclusion, exclusion, counts, reasons, unregistered=unregistered)
+    written = write_books(final.parent, periode, programs, books, inclusion, exclusion, unregistered, counts, reasons)
     elapsed = time.perf_counter() - started
 
     # (not the files' sizes: the writer stamps the time in each workbook, so a re-run differs by a byte or two)
