@@ -60,6 +60,40 @@ def test_nik_decoding(con, nik, bentuk, lahir, jk):
         assert got[1] == lahir and got[2] == jk
 
 
+def _nik_birth_rule(day: int, month: int, yy: int, on: dt.date) -> dt.date | None:
+    """The documented rule, written plainly: the date in 20yy when it exists and is not after the
+    reference date, else the date in 19yy (None when that does not exist either)."""
+    def date(year):
+        try:
+            return dt.date(year, month, day % 40)
+        except ValueError:
+            return None
+    recent = date(2000 + yy)
+    return recent if recent is not None and recent <= on else date(1900 + yy)
+
+
+def test_nik_birth_date_follows_the_rule_for_every_ddmmyy(con):
+    """Every day 00-79, month 00-13 and year 00-99 a NIK can hold, on reference dates around
+    leap days and century turns: the macro gives what the rule gives, and the agreement with a
+    recorded date compares day, month and the year's last two digits."""
+    references = [dt.date(2025, 1, 1), dt.date(2024, 2, 28), dt.date(2024, 2, 29), dt.date(2000, 2, 28), dt.date(2000, 3, 1),
+                  dt.date(2099, 12, 31)]
+    got = con.execute("""
+        SELECT d.dd, d.mm, d.yy, r.pada, nik_tgl_lahir('340301' || lpad(d.dd::VARCHAR, 2, '0') || lpad(d.mm::VARCHAR, 2, '0')
+                                                       || lpad(d.yy::VARCHAR, 2, '0') || '0001', r.pada)
+        FROM (SELECT a.range AS dd, b.range AS mm, c.range AS yy FROM range(0, 80) a, range(0, 14) b, range(0, 100) c) d,
+             (SELECT unnest(?::DATE[]) AS pada) r""", [references]).fetchall()
+    assert len(got) == 80 * 14 * 100 * len(references)
+    wrong = [row for row in got if row[4] != _nik_birth_rule(row[0], row[1], row[2], row[3])]
+    assert not wrong, wrong[:5]
+    assert sum(row[4] is not None for row in got) > 100_000  # the grid holds real dates, not only NULLs
+    pairs = [(dt.date(1985, 3, 7), dt.date(1985, 3, 7), True), (dt.date(2020, 3, 7), dt.date(1920, 3, 7), True),
+             (dt.date(1985, 3, 7), dt.date(1985, 7, 3), False), (dt.date(1985, 3, 7), dt.date(1986, 3, 7), False),
+             (dt.date(1985, 3, 7), dt.date(1985, 3, 8), False), (None, dt.date(1985, 3, 7), None), (dt.date(1985, 3, 7), None, None)]
+    for nik_date, recorded, same in pairs:
+        assert one(con, "SELECT nik_cocok_tanggal(?::DATE, ?::DATE)", nik_date, recorded) is same, (nik_date, recorded)
+
+
 def test_nik_decoding_agrees_with_every_dukcapil_record(con, tiny_world):
     world, _ = tiny_world
     path = world / "raw" / "2025-10-01" / "dukcapil" / "biodata_wni.csv"

@@ -9,7 +9,7 @@ CREATE OR REPLACE MACRO ya_tidak(x) AS
 -- Age in completed years on a date (the quarter's start), from a birth date.
 CREATE OR REPLACE MACRO umur_pada(tgl_lahir, pada) AS
     date_diff('year', tgl_lahir, pada)
-    - CASE WHEN strftime(pada, '%m%d') < strftime(tgl_lahir, '%m%d') THEN 1 ELSE 0 END;
+    - CASE WHEN month(pada) * 100 + day(pada) < month(tgl_lahir) * 100 + day(tgl_lahir) THEN 1 ELSE 0 END;
 
 -- Sex as L or P: the mapping's code for the source (kode_sumber, generated from the mapping's
 -- `codes` before this file), else L or P as written.

@@ -74,7 +74,7 @@ SELECT
     b.nik_kec AS nik_kode_kecamatan,
     b.nik_tgl AS nik_tgl_lahir,
     b.nik_jk AS nik_jenis_kelamin,
-    CASE WHEN b.tgl_lahir_baku IS NOT NULL THEN strftime(b.nik_tgl, '%d%m%y') = strftime(b.tgl_lahir_baku, '%d%m%y') END AS nik_cocok_tgl_lahir,
+    nik_cocok_tanggal(b.nik_tgl, b.tgl_lahir_baku) AS nik_cocok_tgl_lahir,
     CASE WHEN b.jk_baku IS NOT NULL THEN b.nik_jk = b.jk_baku END AS nik_cocok_jenis_kelamin,
     CASE WHEN b.nik_kec IS NOT NULL THEN b.nik_kec IN (SELECT kode FROM kecamatan) END AS nik_wilayah_dikenal,
     b.kode_desa_baku IS NOT NULL AND b.kode_desa_baku IN (SELECT kode FROM desa) AS kode_desa_dikenal,

@@ -62,6 +62,5 @@ SELECT
     upper(trim(b.status_kepesertaan)) AS status_kepesertaan,
     b.nik_tgl AS nik_tgl_lahir,
     b.nik_jk AS nik_jenis_kelamin,
-    CASE WHEN b.nik_tgl IS NOT NULL AND b.tgl_lahir_baku IS NOT NULL
-         THEN strftime(b.nik_tgl, '%d%m%y') = strftime(b.tgl_lahir_baku, '%d%m%y') END AS nik_cocok_tgl_lahir
+    nik_cocok_tanggal(b.nik_tgl, b.tgl_lahir_baku) AS nik_cocok_tgl_lahir
 FROM dekode b
