@@ -25,6 +25,7 @@ from .checks.target import target_checks
 from .checks.rank import rank_checks
 from .checks.unify import unify_checks
 from .partitions import quarterly
+from .preload import preload_libraries
 from .progress import step_done, step_failed
 from .resources import DuckDBStorage, RawData
 from .sensors import dtsen_kuartal_lengkap
@@ -43,7 +44,8 @@ def build_definitions(data_dir: str | None = None, database: str | None = None, 
     publish = [build_katalog([*assets, *evaluation])]  # the last stage: after every other asset
     # DuckDB has one writer per file: the job runs its steps in one process, one at a time.
     job = define_asset_job("dtsen_kuartalan", selection="*", partitions_def=quarterly, executor_def=in_process_executor,
-                           hooks={step_done, step_failed},  # "step N/M done" after each step
+                           # "step N/M done" after each step; great-expectations imported meanwhile (preload.py)
+                           hooks={step_done, step_failed, preload_libraries},
                            description="Every asset of one quarter, from raw files to published tables.")
     return Definitions(
         assets=[*assets, *evaluation, *publish],

@@ -11,6 +11,7 @@ always, the synthetic world's truth when there is one).
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -19,13 +20,16 @@ from dagster import AssetExecutionContext, Config, MaterializeResult, MetadataVa
 from pydantic import Field
 
 from ..partitions import quarterly
-from ..pmt import artifact as pmt_artifact
 from ..pmt.features import NOT_FEATURES, features_sql
-from ..pmt.model import compare, predict_log, usable
-from ..pmt.sql_score import linear_sql
 from ..resources import SQL_DIR, DuckDBStorage, RawData
 from .comments import apply_comments
 from .golden import previous_quarter
+
+if TYPE_CHECKING:
+    from ..pmt.artifact import Artifact
+
+# scikit-learn (and the pmt modules that use it) is imported by the steps that train or score: it
+# takes ~3 s, which every `dtsen` start and Dagster code-location load would otherwise pay
 
 GROUP = "rank"
 
@@ -80,7 +84,7 @@ class ModelPmtConfig(Config):
                     "in their lives (README, 'Welfare ranking').")
 
 
-def _pinned_rows(model: pmt_artifact.Artifact, storage: DuckDBStorage) -> pd.DataFrame:
+def _pinned_rows(model: "Artifact", storage: DuckDBStorage) -> pd.DataFrame:
     meta, metrics = model.meta, model.meta["metrik_validasi_silang"][model.meta["algoritma"]]
     return pd.DataFrame([{
         "versi_model": model.versi, "algoritma": meta["algoritma"], "dipilih": True,
@@ -96,6 +100,9 @@ def _pinned_rows(model: pmt_artifact.Artifact, storage: DuckDBStorage) -> pd.Dat
                    "saved as a versioned artifact (joblib + JSON metadata) and both are listed in main.model_pmt. With "
                    "versi_tetap (or $DTSEN_PMT_VERSI) an existing version is used instead, untouched.")
 def model_pmt(context: AssetExecutionContext, config: ModelPmtConfig, storage: DuckDBStorage) -> MaterializeResult:
+    from ..pmt import artifact as pmt_artifact
+    from ..pmt.model import compare, usable
+
     periode = context.partition_key
     pinned = config.versi_tetap or os.environ.get("DTSEN_PMT_VERSI", "")
     if pinned:
@@ -143,11 +150,14 @@ def chosen_version(storage: DuckDBStorage, periode: str) -> str:
 VERIFY_SAMPLE = 2_000  # families on which the SQL form of a linear model is checked against the pipeline
 
 
-def scoring(storage: DuckDBStorage, periode: str, model: pmt_artifact.Artifact) -> tuple[dict[str, str], dict, str]:
+def scoring(storage: DuckDBStorage, periode: str, model: "Artifact") -> tuple[dict[str, str], dict, str]:
     """How peringkat.sql gets the score: the linear model as one SQL expression when it gives the
     pipeline's own predictions on a sample of families (fast: millions of families inside DuckDB),
     else the pipeline's predictions in Python, registered as a frame. Returns the SQL pieces, the
     frames to register, and which way ('sql' or 'python')."""
+    from ..pmt.model import predict_log
+    from ..pmt.sql_score import linear_sql
+
     inputs = model.categorical + model.numeric
     # the names only for the families with a gap (CASE evaluates its branch on those rows alone)
     names = ", ".join(f"CASE WHEN f.{c} IS NULL THEN '{c}' END" for c in inputs)
@@ -171,6 +181,8 @@ def scoring(storage: DuckDBStorage, periode: str, model: pmt_artifact.Artifact) 
                    "per-capita consumption), ranked nationally and cut into population-weighted deciles at national, province "
                    "and regency level (desil 1 = poorest 10% of individuals; equal scores share a decile).")
 def peringkat(context: AssetExecutionContext, storage: DuckDBStorage) -> MaterializeResult:
+    from ..pmt import artifact as pmt_artifact
+
     periode = context.partition_key
     model = pmt_artifact.load(model_dir(storage), chosen_version(storage, periode))
     pieces, frames, way = scoring(storage, periode, model)
