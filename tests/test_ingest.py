@@ -112,7 +112,8 @@ def test_workbooks_are_parsed_ahead_and_csvs_one_at_a_time(tmp_path, monkeypatch
     for kind, most in (("xlsx", ingest.READ_AHEAD), ("csv", 1)):
         peak[0] = 0
         con = duckdb.connect()
-        con.execute((SQL_DIR / "sources" / "ingest.sql").read_text(encoding="utf-8"))  # the schema and its tables
+        for ddl in ("ingest.sql", "ditolak.sql"):  # the schema and its tables
+            con.execute((SQL_DIR / "sources" / ddl).read_text(encoding="utf-8"))
         reads = ingest._load_files(con, context, "sources.t", {"format": kind, "columns": ["nik"]}, QUARTER, files,
                                    "sources.x.files.t", "mapping.yaml", set())
         assert peak[0] == most, kind

@@ -42,7 +42,7 @@ def _write(context: AssetExecutionContext, storage: DuckDBStorage, name: str, sq
 def individu(context: AssetExecutionContext, storage: DuckDBStorage) -> MaterializeResult:
     periode = context.partition_key
     storage.run_sql_file("unify/macros.sql")  # nik_dukcapil_layak
-    storage.run_sql_file("sources/ingest.sql")  # main.ditolak
+    storage.run_sql_file("sources/ditolak.sql")
     rejected = storage.replace_partition_from_sql("main.ditolak", periode, _sql("individu_ditolak"), params={"periode": periode},
                                                   where={"tahap": "tunggal", "sumber": "dukcapil"})
     apply_comments(storage, "ditolak")

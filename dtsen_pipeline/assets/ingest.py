@@ -159,7 +159,8 @@ def _build(source: str, entry: dict) -> AssetsDefinition:
     def _asset(context: AssetExecutionContext, raw: RawData, storage: DuckDBStorage) -> MaterializeResult:
         periode = context.partition_key
         quarter = raw.quarter_dir(periode)
-        storage.run_sql_file("sources/ingest.sql")
+        storage.run_sql_file("sources/ingest.sql")  # sources.berkas_dibaca
+        storage.run_sql_file("sources/ditolak.sql")
         apply_comments(storage, "ditolak")
         metadata: dict = {}
         rejected_parts = []

@@ -1,19 +1,5 @@
--- Rows not accepted, from every stage: read errors (tahap 'baca'), living Dukcapil rows whose NIK
--- cannot identify the person (tahap 'tunggal', written by unify's individu); standardisation
--- rejects later.
--- Its comments are in sql/sources/comments.yaml (applied by the read assets).
+-- The read assets' own bookkeeping in schema `sources` (main.ditolak: ditolak.sql).
 CREATE SCHEMA IF NOT EXISTS sources;
-CREATE TABLE IF NOT EXISTS main.ditolak (
-    periode     VARCHAR NOT NULL,
-    tahap       VARCHAR NOT NULL,
-    sumber      VARCHAR NOT NULL,
-    berkas      VARCHAR,
-    file        VARCHAR,
-    baris       BIGINT,
-    kolom       VARCHAR,
-    alasan_kode VARCHAR NOT NULL,
-    alasan      VARCHAR
-);
 
 -- How each file was read: the records it held and its lines or rows that hold none, so that the
 -- check `baris_lengkap` can account for every line the inventory counted. Written by the read
