@@ -11,7 +11,8 @@ Every table and view of schema `main` becomes one Parquet file in which:
   pseudonym in every table, so joins still work, and without the salt nobody can recompute it;
 - names, addresses and exact birth dates are dropped (`nama*` but the names of regions and
   programmes, `alamat*`, `rt`, `rw`, `tgl_lahir`, `nik_tgl_lahir`; `umur` stays);
-- in any other text column a run of 15 or more digits (a NIK or KK inside a sentence) is blanked.
+- in any other text column a run of 15 or more digits (a NIK or KK inside a sentence) and the record
+  id of a "duplikat dari <sumber> <id>" reason are blanked.
 
 The salt is the user's secret, read from a file (at least 16 bytes; there is no default): the same
 salt gives the same pseudonyms on every export, another salt unlinkable ones. The hashing runs in
@@ -98,7 +99,10 @@ class Tabel:
 def _scrubbed(quoted: str, data_type: str) -> str:
     """A text column with every run of 15+ digits blanked; a list of texts element by element; any
     other type holding text (a struct, a map) as its text."""
-    blank = "regexp_replace({}, '[0-9]{{15,}}', '<disamarkan>', 'g')"
+    # the record id in unify's "duplikat dari <sumber> <id>" (padan_dukcapil.alasan: duplikat_dari is
+    # hashed, its copy in the text must not stay readable), then any run of 15+ digits
+    blank = ("regexp_replace(regexp_replace({}, '(duplikat dari [a-z_]+ )[^;]+', '\\1<disamarkan>', 'g'), "
+             "'[0-9]{{15,}}', '<disamarkan>', 'g')")
     if data_type.upper() == "VARCHAR":
         return blank.format(quoted)
     if data_type.upper() == "VARCHAR[]":

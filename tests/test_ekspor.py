@@ -164,11 +164,13 @@ def test_text_is_scrubbed_of_long_digit_runs(tmp_path):
     db = tmp_path / "x.duckdb"
     with duckdb.connect(str(db)) as con:
         con.execute("CREATE TABLE main.catatan AS SELECT 'periksa NIK 3403014703850001 di desa' AS alasan, "
-                    "['KK 3403010101200001', 'tanpa'] AS daftar, {'a': '3403014703850001'} AS s, 12 AS n")
+                    "['KK 3403010101200001', 'tanpa'] AS daftar, {'a': '3403014703850001'} AS s, 12 AS n, "
+                    "'duplikat dari regsosek A000004847257; NIK sama, desa 3403010001' AS alasan_padan")
     export(db, tmp_path / "out", SALT)
     with duckdb.connect() as con:
         row = con.execute(f"SELECT * FROM '{tmp_path / 'out' / 'catatan.parquet'}'").fetchall()
-    assert row == [("periksa NIK <disamarkan> di desa", ["KK <disamarkan>", "tanpa"], "{'a': <disamarkan>}", 12)]
+    assert row == [("periksa NIK <disamarkan> di desa", ["KK <disamarkan>", "tanpa"], "{'a': <disamarkan>}", 12,
+                    "duplikat dari regsosek <disamarkan>; NIK sama, desa 3403010001")]  # a region code stays
 
 
 def test_the_macro_is_hmac_sha256():
