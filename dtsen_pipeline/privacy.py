@@ -80,7 +80,9 @@ def mask_error(text: str) -> str:
     return _QUOTED_VALUE.sub(value, _PARSE_ECHO.sub(r"\1", mask_text(text)))
 
 
-def _mask_embedded(value: object) -> object:
+def mask_embedded(value: object) -> object:
+    """A value of a column not known to hold identities: an identity number inside text, or held as
+    a number (an integer or a spreadsheet's float of 12+ digits), masked; anything else as it is."""
     if isinstance(value, str):
         return mask_text(value)
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool) and abs(int(value)) >= 10**11:
@@ -107,7 +109,7 @@ def mask_frame(frame: pd.DataFrame) -> pd.DataFrame:
             out[col] = out[col].map(mask_name)
         elif (out[col].dtype == object or pd.api.types.is_string_dtype(out[col]) or pd.api.types.is_integer_dtype(out[col])
               or pd.api.types.is_float_dtype(out[col])):
-            masked = out[col].map(_mask_embedded)
+            masked = out[col].map(mask_embedded)
             if not masked.equals(out[col]):
                 out[col] = masked
     return out

@@ -19,7 +19,7 @@ import yaml
 from dagster import (AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetChecksDefinition, AssetKey,
                      MetadataValue, asset_check)
 
-from ..privacy import mask_error, mask_frame, mask_number, mask_text, mask_value, personal_column
+from ..privacy import mask_embedded, mask_error, mask_frame, mask_number, mask_text, mask_value, personal_column
 from ..assets.comments import qualified
 from ..resources import DuckDBStorage
 
@@ -137,7 +137,7 @@ def _shown(value: object) -> object:
     if value is None or isinstance(value, (bool, dt.date)):
         return value
     if isinstance(value, (int, float, np.number)):
-        return mask_number(str(int(value))) if np.isfinite(value) and abs(value) >= 1e11 else value
+        return mask_embedded(value)  # a NIK or KK held as a number
     text = str(value)
     return text if _PLAIN.fullmatch(text) else mask_value(text)
 
