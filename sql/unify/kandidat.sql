@@ -66,17 +66,20 @@ blok AS (
         SELECT nik, kode_kecamatan, nama_baku FROM dk SEMI JOIN sisa USING (kode_kecamatan, nama_baku)
         QUALIFY count(*) OVER (PARTITION BY kode_kecamatan, nama_baku) <= $blok_maks) d USING (kode_kecamatan, nama_baku)
 ),
+-- the i-th random record meets Dukcapil person j = 1 + (i * 7919) mod (number of people), j
+-- computed on the record's side so that the pairing is an equi-join (written as a condition over
+-- both sides and a cross-joined count, DuckDB planned it at small scale as a cross product of all
+-- records and people: 20 billion rows and 90 s for the 0.1 M people of the demo world)
 acak_r AS (
-    SELECT sumber, id_sumber, row_number() OVER (ORDER BY h, sumber, id_sumber) AS i  -- hashes collide: ties by the record
+    SELECT sumber, id_sumber,
+           1 + (row_number() OVER (ORDER BY h, sumber, id_sumber) * 7919) % (SELECT count(*) FROM d) AS j  -- hashes collide: ties by the record
     FROM (SELECT sumber, id_sumber, hash(sumber, id_sumber) AS h FROM r ORDER BY h, sumber, id_sumber LIMIT $pasangan_acak)
 ),
 acak_d AS (
     SELECT nik, row_number() OVER (ORDER BY hash(nik), nik) AS j FROM d
 ),
 acak AS (
-    SELECT a.sumber, a.id_sumber, b.nik
-    FROM acak_r a CROSS JOIN (SELECT count(*) AS nd FROM d) n
-    JOIN acak_d b ON b.j = 1 + (a.i * 7919) % n.nd
+    SELECT a.sumber, a.id_sumber, b.nik FROM acak_r a JOIN acak_d b USING (j)
 ),
 pasangan AS (
     SELECT r.sumber, r.id_sumber, false AS acak, r.nik16, true AS ada_tepat, r.nama_baku, r.tgl_lahir, r.jenis_kelamin, r.no_kk,
