@@ -44,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     kueri.add_argument("-e", dest="text", default=None, help="SQL text instead of a file")
     kueri.add_argument("--db", default="data/dtsen.duckdb", help="DuckDB file (default: data/dtsen.duckdb)")
     kueri.add_argument("--baris", type=int, default=50, help="rows shown per query (default 50)")
+    kueri.add_argument("--csv", action="store_true", help="print CSV with whole values (the table view cuts text at 60 characters)")
 
     ekspor = sub.add_parser("ekspor-pseudonim", help="Parquet of every published table with NIK, KK and ids replaced by "
                             "HMAC-SHA256 with your secret salt, names and addresses dropped")
@@ -89,7 +90,7 @@ def _kamus(args) -> int:
 def _kueri(args, parser) -> int:
     import duckdb
 
-    from .kueri import render, run
+    from .kueri import render, render_csv, run
     from .resources import StorageLockedError
 
     if bool(args.file) == bool(args.text):
@@ -109,7 +110,7 @@ def _kueri(args, parser) -> int:
     except duckdb.Error as exc:
         print(f"dtsen kueri: {args.file or 'query'}: {exc}", file=sys.stderr)
         return 1
-    print(render(results, args.baris))
+    print(render_csv(results, args.baris) if args.csv else render(results, args.baris))
     return 0
 
 

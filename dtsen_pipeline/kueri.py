@@ -11,6 +11,8 @@ import pandas as pd
 
 from .resources import DuckDBStorage
 
+MAX_WIDTH = 60  # characters of a text value shown in the table view
+
 
 @dataclass(frozen=True)
 class Result:
@@ -40,10 +42,32 @@ def _whole_numbers(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def render(results: list[Result], max_rows: int) -> str:
+def _printable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Nullable columns (Int64, string, boolean) as objects, so that a missing value prints as NULL
+    like everywhere else, not as pandas' <NA>."""
+    out = frame.copy()
+    for col in out.columns:
+        if isinstance(out[col].dtype, pd.api.extensions.ExtensionDtype):
+            out[col] = out[col].astype(object).where(out[col].notna(), float("nan"))  # na_rep prints NaN, not None
+    return out
+
+
+def render(results: list[Result], max_rows: int, width: int = MAX_WIDTH) -> str:
+    """The results as aligned text tables, text longer than ``width`` characters cut (and said so)."""
     out = []
     for r in results:
-        shown = _whole_numbers(r.frame.head(max_rows)).to_string(index=False, na_rep="NULL", max_colwidth=60)
-        more = f"\n({len(r.frame) - max_rows:,} more rows: --baris N shows more)" if len(r.frame) > max_rows else ""
-        out.append(f"{shown}\n{len(r.frame):,} rows{more}")
+        head = _printable(_whole_numbers(r.frame.head(max_rows)))
+        shown = head.to_string(index=False, na_rep="NULL", max_colwidth=width)
+        notes = []
+        if len(r.frame) > max_rows:
+            notes.append(f"({len(r.frame) - max_rows:,} more rows: --baris N shows more)")
+        cut = [str(c) for c in head.columns if head[c].map(lambda v: isinstance(v, str) and len(v) > width).any()]
+        if cut:
+            notes.append(f"(text of {', '.join(cut)} cut at {width} characters: --csv prints whole values)")
+        out.append("\n".join([shown, f"{len(r.frame):,} rows", *notes]))
     return "\n\n".join(out)
+
+
+def render_csv(results: list[Result], max_rows: int) -> str:
+    """The results as CSV (whole values, empty for NULL), one block per query, for a file or a spreadsheet."""
+    return "\n".join(_whole_numbers(r.frame.head(max_rows)).to_csv(index=False) for r in results)

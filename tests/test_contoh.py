@@ -39,3 +39,24 @@ def test_kueri_command_prints_the_results_and_names_a_bad_query(tiny_db_two_quar
     assert re.search(r"^\s*\d+\s+1\.5$", capsys.readouterr().out, re.M)  # a whole number prints without ".0"
     assert main(["kueri", "-e", "SELECT * FROM tabel_tidak_ada", "--db", str(tiny_db_two_quarters)]) == 1
     assert "tabel_tidak_ada" in capsys.readouterr().err
+
+
+def test_kueri_prints_null_for_every_type_and_says_when_text_is_cut():
+    import pandas as pd
+
+    frame = pd.DataFrame({"n": pd.array([1, None], dtype="Int64"), "teks": pd.array(["x" * 80, None], dtype="string"),
+                          "ya": pd.array([True, None], dtype="boolean")})
+    out = kueri.render([kueri.Result("q", frame)], max_rows=10)
+    assert "<NA>" not in out and out.splitlines()[2].split() == ["NULL", "NULL", "NULL"]
+    assert "x" * 80 not in out and "cut at 60 characters" in out and "teks" in out.splitlines()[-1]
+    whole = kueri.render_csv([kueri.Result("q", frame)], max_rows=10)
+    assert whole.splitlines() == ["n,teks,ya", f"1,{'x' * 80},True", ",,"]
+    assert "cut" not in kueri.render([kueri.Result("q", frame.assign(teks="pendek"))], max_rows=10)
+
+
+def test_kueri_csv_prints_whole_values(tiny_db_two_quarters, capsys):
+    from dtsen_pipeline.cli import main
+
+    sql = "SELECT repeat('a', 70) AS panjang, NULL::INTEGER AS kosong"
+    assert main(["kueri", "-e", sql, "--db", str(tiny_db_two_quarters), "--csv"]) == 0
+    assert capsys.readouterr().out.splitlines()[:2] == ["panjang,kosong", "a" * 70 + ","]
