@@ -73,5 +73,7 @@ bench-splink: install
 	$${SPLINK_VENV:-/tmp/splinkvenv}/bin/python benchmarks/splink_bench.py splink --work $${SPLINK_WORK:-/tmp/splinkbench} --scale $${SPLINK_SCALE:-0.02} --seed $(SEED) --repeat 3 --blocking lean --tag lean
 	$${SPLINK_VENV:-/tmp/splinkvenv}/bin/python benchmarks/splink_bench.py report --work $${SPLINK_WORK:-/tmp/splinkbench} --scale $${SPLINK_SCALE:-0.02} --seed $(SEED) --tags splink lean
 
+## Everything make demo made from the data folder: the world, the database and what was derived
+## from it (village workbooks, PMT models beside the database). The next make demo starts afresh.
 clean-data:
-	rm -rf $(DATA)/raw $(DATA)/truth $(DB) $(DB).wal
+	rm -rf $(DATA)/raw $(DATA)/truth $(DATA)/keluaran $(DB) $(DB).wal $(dir $(DB))model

@@ -109,7 +109,10 @@ def render(sql_dir: Path = SQL_DIR) -> str:
     out += [row(t) for t in tables]
     if working:
         out += ["", "Working tables of the stages live in their own schemas (the later stages read them; their rows reach the",
-                "published tables above). They are documented and commented too:", "",
+                "published tables above). These are documented and commented too; the others (the text tables",
+                "`sources.<sumber>_<berkas>` with the mapping's columns as read, `rank.fitur_keluarga`, `rank.fitur_survei`,",
+                "`target.kelayakan`, `target.syarat_individu`, `target.syarat_keluarga`) carry no comments: the SQL file that",
+                "builds each says what it holds.", "",
                 "| table | stage | one row per | meaning |", "| --- | --- | --- | --- |"]
         out += [row(t) for t in working]
     tables = tables + working

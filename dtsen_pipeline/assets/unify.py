@@ -48,6 +48,7 @@ def padan_dukcapil(context: AssetExecutionContext, storage: DuckDBStorage) -> Ma
     storage.run_sql_file("unify/macros.sql")
     pairs = storage.replace_partition_from_sql("unify.kandidat", periode, sql_file("kandidat"),
                                                params={"periode": periode, "pasangan_acak": RANDOM_PAIRS, "blok_maks": BLOCK_MAX})
+    apply_comments(storage, "kandidat")
     # in a fixed order: EM sums over the patterns in floating point, and another order changes the
     # weights' last bits, hence `bobot`/`skor`, from one run of the quarter to the next
     patterns = storage.query(f"SELECT acak, {', '.join(FEATURES)}, count(*) AS n FROM unify.kandidat WHERE periode = ? "

@@ -9,6 +9,13 @@ SET VARIABLE kode_desa = (
     GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1
 );
 
+-- which village and quarter the list is for
+SELECT getvariable('periode') AS periode, w.kode AS kode_desa, w.nama AS desa, kec.nama AS kecamatan, kab.nama AS kabupaten
+FROM main.wilayah w
+LEFT JOIN main.wilayah kec ON kec.periode = w.periode AND kec.kode = w.kode_induk
+LEFT JOIN main.wilayah kab ON kab.periode = w.periode AND kab.kode = kec.kode_induk
+WHERE w.periode = getvariable('periode') AND w.kode = getvariable('kode_desa');
+
 SELECT 'keluar (inclusion error)' AS daftar, program, nik, nama, desil_nasional, alasan_teks AS alasan_atau_kriteria, verifikasi, prioritas
 FROM main.kandidat_inclusion_error
 WHERE periode = getvariable('periode') AND kode_desa = getvariable('kode_desa')

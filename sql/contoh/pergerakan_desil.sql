@@ -18,5 +18,4 @@ SELECT t.kode_desa, k.nama_kepala, t.desil_nasional_lalu, t.desil_nasional, t.st
 FROM main.transisi_desil t
 LEFT JOIN main.keluarga k ON k.periode = t.periode AND k.id_keluarga = t.id_keluarga
 WHERE t.periode = getvariable('periode') AND t.kode_kabupaten = getvariable('kode_kabupaten') AND t.keluar_desil_1_5
-ORDER BY t.kode_desa, t.desil_nasional NULLS LAST
-LIMIT 100;
+ORDER BY t.kode_desa, t.desil_nasional NULLS LAST, k.nama_kepala;
