@@ -62,11 +62,38 @@ def test_unreadable_file_fails_the_run_naming_it(tiny_world, tmp_path, capsys):
     assert "dtks/dtks_individu.csv" in out.out + out.err
 
 
-def _read_p3ke(data, db):
-    """Only baca_p3ke (the run's other steps are not needed to read workbooks)."""
-    baca = next(a for a in build_read_assets() if a.key.path[-1] == "baca_p3ke")
+def _read(source, data, db):
+    """Only baca_<source> (the run's other steps are not needed to read its files)."""
+    baca = next(a for a in build_read_assets() if a.key.path[-1] == f"baca_{source}")
     return materialize([baca], partition_key=QUARTER, raise_on_error=False,
                        resources={"raw": RawData(data_dir=str(data)), "storage": DuckDBStorage(database=str(db))})
+
+
+def _read_p3ke(data, db):
+    return _read("p3ke", data, db)
+
+
+def test_a_failing_file_leaves_every_table_of_its_source_as_before(tiny_world, tmp_path, query_db):
+    """DTKS's family file reads (and differs from last time), its person file then fails: the
+    families, the files' record and the rejected rows of the quarter all stay as they were."""
+    world, _ = tiny_world
+    data, quarter = _copy_quarter(world, tmp_path)
+    db = tmp_path / "x.duckdb"
+    families, persons = quarter / "dtks" / "dtks_keluarga.csv", quarter / "dtks" / "dtks_individu.csv"
+    lines = families.read_bytes().splitlines(keepends=True)
+    body = lines[5].rstrip(b"\r\n")
+    families.write_bytes(b"".join(lines[:5] + [body + b';"extra"' + lines[5][len(body):]] + lines[6:]))  # one unreadable row
+    assert _read("dtks", data, db).success
+    state = """SELECT (SELECT count(*) FROM sources.dtks_keluarga), (SELECT count(*) FROM sources.dtks_individu),
+                      (SELECT list(file || ':' || baris_rekaman ORDER BY file) FROM sources.berkas_dibaca),
+                      (SELECT list(file || ':' || baris ORDER BY file, baris) FROM main.ditolak)"""
+    before = query_db(db, state)
+    assert before[0][0] > 0 and before[0][3] == ["dtks/dtks_keluarga.csv:6"]
+    families.write_bytes(b"".join(lines[:-10]))  # ten families fewer, and no unreadable row any more
+    persons.write_bytes(persons.read_bytes() + b"\x81\x8d\x90 bytes no encoding knows\n")
+    result = _read("dtks", data, db)
+    assert not result.success
+    assert query_db(db, state) == before
 
 
 def test_a_broken_workbook_among_several_fails_naming_it_and_keeps_the_previous_rows(tiny_world, tmp_path, query_db):

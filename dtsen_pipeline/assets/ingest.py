@@ -74,10 +74,10 @@ READ_AHEAD = 2
 
 def _load_files(con, context, table: str, spec: dict, periode: str, files: list, entry: str, mapping_file: str,
                 slow: set[str]) -> list[_FileRead]:
-    """Replace the partition of one text table by the rows of ``files``, in one transaction.
-    Parquet files are read by DuckDB straight into the table (``sql_extract``: no Arrow copy of
-    millions of text cells in Python); the others by ``read_extract`` in worker threads (workbooks
-    READ_AHEAD files ahead) and inserted from Arrow in file order."""
+    """Replace the partition of one text table by the rows of ``files``, inside the caller's
+    transaction. Parquet files are read by DuckDB straight into the table (``sql_extract``: no
+    Arrow copy of millions of text cells in Python); the others by ``read_extract`` in worker
+    threads (workbooks READ_AHEAD files ahead) and inserted from Arrow in file order."""
     label = "/".join(entry.split(".")[1::2])  # sources.<sumber>.files.<berkas> -> <sumber>/<berkas>
     quoted = ", ".join(f'"{c}" VARCHAR' for c in spec["columns"])
     plans = {rel: None if rel in slow else sql_extract(path, spec, entry=entry, mapping_file=mapping_file) for path, rel in files}
@@ -92,7 +92,6 @@ def _load_files(con, context, table: str, spec: dict, periode: str, files: list,
                 parsing[rel] = pool.submit(read_extract, path, spec, entry=entry, mapping_file=mapping_file)
 
         read_ahead()
-        con.execute("BEGIN TRANSACTION")
         try:
             con.execute(f"CREATE TABLE IF NOT EXISTS {table} (periode VARCHAR, file VARCHAR, baris BIGINT, {quoted})")
             add_missing_columns(con, table, [(c, "VARCHAR") for c in spec["columns"]])  # the mapping gained since
@@ -135,14 +134,48 @@ def _load_files(con, context, table: str, spec: dict, periode: str, files: list,
             if reads:
                 con.executemany("INSERT INTO sources.berkas_dibaca VALUES (?, ?, ?, ?, ?, ?)",
                                 [[periode, sumber, berkas, r.rel, r.rows_read, r.kosong] for r in reads])
-            con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
             pending.clear()
             for future in parsing.values():
                 future.cancel()
             raise
     return reads
+
+
+def _rejected(reads: dict[str, list[_FileRead]], periode: str, source: str) -> pd.DataFrame:
+    """The source's unreadable rows of the quarter, as rows of main.ditolak (stage baca)."""
+    parts = [r.rejected.assign(periode=periode, tahap="baca", sumber=source, berkas=name, file=r.rel)
+             for name, file_reads in reads.items() for r in file_reads if r.rejected is not None]
+    if parts:
+        return pd.concat(parts, ignore_index=True)
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in ["periode", "tahap", "sumber", "berkas", "file", "kolom", "alasan_kode",
+                                                                 "alasan"]}).assign(baris=pd.Series(dtype="int64"))
+
+
+def _read_source(con, context, source: str, specs: dict, quarter, periode: str, mapping_file: str,
+                 slow: set[str]) -> tuple[dict[str, list[_FileRead]], pd.DataFrame]:
+    """Replace the quarter's rows of every text table of the source, its files in
+    sources.berkas_dibaca and its unreadable rows in main.ditolak, in one transaction: a file that
+    fails leaves every table of the source as it was before the run (a source's files belong
+    together: DTKS's persons and their families, P3KE's two sheets of the same workbooks)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        reads = {}
+        for name, spec in specs.items():
+            files = [(path, str(path.relative_to(quarter))) for path in sorted(quarter.glob(spec["pattern"]))]
+            reads[name] = _load_files(con, context, text_table(source, name), spec, periode, files,
+                                      f"sources.{source}.files.{name}", mapping_file, slow)
+        rejected = _rejected(reads, periode, source)
+        con.execute("DELETE FROM main.ditolak WHERE periode = ? AND tahap = 'baca' AND sumber = ?", [periode, source])
+        if len(rejected):
+            con.register("_ditolak", rejected)
+            con.execute("INSERT INTO main.ditolak BY NAME SELECT * FROM _ditolak")
+            con.unregister("_ditolak")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return reads, rejected
 
 
 def _build(source: str, entry: dict) -> AssetsDefinition:
@@ -162,41 +195,32 @@ def _build(source: str, entry: dict) -> AssetsDefinition:
         storage.run_sql_file("sources/ingest.sql")  # sources.berkas_dibaca
         storage.run_sql_file("sources/ditolak.sql")
         apply_comments(storage, "ditolak")
+        specs = raw.mapping()[source]["files"]
+        slow: set[str] = set()
+        with storage.connect() as con:
+            con.execute("CREATE SCHEMA IF NOT EXISTS sources")
+            while True:
+                try:
+                    reads, rejected = _read_source(con, context, source, specs, quarter, periode, raw.mapping_file, slow)
+                    break
+                except _FastPathFailed as failed:  # DuckDB gave up on the file (the transaction with it): read_extract names the problem
+                    context.log.info("%s: DuckDB could not read %s; reading it again in Python", source, failed.rel)
+                    slow.add(failed.rel)
+            previews = {name: con.execute(f"SELECT * FROM {text_table(source, name)} WHERE periode = ? ORDER BY file, baris "
+                                          f"LIMIT {PREVIEW_ROWS}", [periode]).df() for name in specs}
         metadata: dict = {}
-        rejected_parts = []
-        for name, spec in raw.mapping()[source]["files"].items():
-            table = text_table(source, name)
-            files = [(path, str(path.relative_to(quarter))) for path in sorted(quarter.glob(spec["pattern"]))]
-            slow: set[str] = set()
-            with storage.connect() as con:
-                con.execute("CREATE SCHEMA IF NOT EXISTS sources")
-                while True:
-                    try:
-                        reads = _load_files(con, context, table, spec, periode, files, f"sources.{source}.files.{name}",
-                                            raw.mapping_file, slow)
-                        break
-                    except _FastPathFailed as failed:  # DuckDB gave up on the file (the transaction with it): read_extract names the problem
-                        context.log.info("%s/%s: DuckDB could not read %s; reading it again in Python", source, name, failed.rel)
-                        slow.add(failed.rel)
-                preview = con.execute(f"SELECT * FROM {table} WHERE periode = ? ORDER BY file, baris LIMIT {PREVIEW_ROWS}",
-                                      [periode]).df()
-            read = sum(r.rows_read for r in reads)
-            accepted = sum(r.accepted for r in reads)
-            notes = [f"{r.rel}: {note}" for r in reads for note in r.notes]
-            rejected_parts += [r.rejected.assign(periode=periode, tahap="baca", sumber=source, berkas=name, file=r.rel)
-                               for r in reads if r.rejected is not None]
+        for name, file_reads in reads.items():
+            read = sum(r.rows_read for r in file_reads)
+            accepted = sum(r.accepted for r in file_reads)
+            notes = [f"{r.rel}: {note}" for r in file_reads for note in r.notes]
             context.log.info("%s/%s %s: %d rows read, %d accepted", source, name, periode, read, accepted)
             metadata[f"{name}_baris_dibaca"] = read
             metadata[f"{name}_baris_diterima"] = accepted
-            if any(r.kosong for r in reads):
-                metadata[f"{name}_baris_kosong"] = sum(r.kosong for r in reads)
-            metadata[f"{name}_contoh"] = MetadataValue.md(mask_frame(preview).to_markdown(index=False))
+            if any(r.kosong for r in file_reads):
+                metadata[f"{name}_baris_kosong"] = sum(r.kosong for r in file_reads)
+            metadata[f"{name}_contoh"] = MetadataValue.md(mask_frame(previews[name]).to_markdown(index=False))
             if notes:
                 metadata[f"{name}_catatan"] = MetadataValue.md("\n".join(f"- {n}" for n in notes[:50]))
-        rejected = pd.concat(rejected_parts, ignore_index=True) if rejected_parts else pd.DataFrame(
-            {c: pd.Series(dtype="object") for c in ["periode", "tahap", "sumber", "berkas", "file", "kolom", "alasan_kode", "alasan"]}
-        ).assign(baris=pd.Series(dtype="int64"))
-        storage.replace_partition("main.ditolak", periode, rejected, where={"tahap": "baca", "sumber": source})
         metadata["baris_ditolak"] = len(rejected)
         if len(rejected):
             metadata["ditolak_per_alasan"] = MetadataValue.json(rejected["alasan_kode"].value_counts().to_dict())
