@@ -57,7 +57,8 @@ def render(results: list[Result], max_rows: int, width: int = MAX_WIDTH) -> str:
     out = []
     for r in results:
         head = _printable(_whole_numbers(r.frame.head(max_rows)))
-        shown = head.to_string(index=False, na_rep="NULL", max_colwidth=width)
+        # no rows: the column names alone (pandas would print "Empty DataFrame" and its index)
+        shown = "  ".join(map(str, head.columns)) if head.empty else head.to_string(index=False, na_rep="NULL", max_colwidth=width)
         notes = []
         if len(r.frame) > max_rows:
             notes.append(f"({len(r.frame) - max_rows:,} more rows: --baris N shows more)")

@@ -52,6 +52,7 @@ def test_kueri_prints_null_for_every_type_and_says_when_text_is_cut():
     whole = kueri.render_csv([kueri.Result("q", frame)], max_rows=10)
     assert whole.splitlines() == ["n,teks,ya", f"1,{'x' * 80},True", ",,"]
     assert "cut" not in kueri.render([kueri.Result("q", frame.assign(teks="pendek"))], max_rows=10)
+    assert kueri.render([kueri.Result("q", frame.head(0))], max_rows=10) == "n  teks  ya\n0 rows"
 
 
 def test_kueri_csv_prints_whole_values(tiny_db_two_quarters, capsys):
