@@ -8,6 +8,7 @@ import contextlib
 import os
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -20,6 +21,16 @@ from .sources.mapping import DEFAULT_MAPPING, load_mapping
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = PROJECT_ROOT / "sql"  # not shipped in a wheel: the project runs from an editable install
+
+
+@dataclass(frozen=True)
+class PartitionWrite:
+    """One partition of a table (``periode`` and the optional extra keys ``where``) to be
+    replaced by the rows of ``select_sql``."""
+
+    table: str
+    select_sql: str
+    where: dict[str, str] | None = None
 
 
 class StorageLockedError(RuntimeError):
@@ -71,25 +82,33 @@ class DuckDBStorage(ConfigurableResource):
         """Replace one partition by the rows of a SELECT run inside DuckDB, in one transaction
         (delete-then-insert; the table is created from the SELECT's columns if new). ``frames``
         are registered as views the SELECT may read (e.g. lookups from the mapping)."""
-        schema = table.split(".")[0] if "." in table else None
-        filters = {"periode": periode, **(where or {})}
-        condition = " AND ".join(f'"{col}" = ?' for col in filters)
+        return self.replace_partitions_from_sql(periode, [PartitionWrite(table, select_sql, where)], params, frames)[0]
+
+    def replace_partitions_from_sql(self, periode: str, writes: list[PartitionWrite], params: dict | None = None,
+                                    frames: dict[str, pd.DataFrame | pa.Table] | None = None) -> list[int]:
+        """Several partitions replaced together (as ``replace_partition_from_sql`` does one), in
+        one transaction and in order: tables written together never show one new and one old
+        quarter. Returns the rows inserted by each write."""
         with self.connect() as con:
             for name, frame in (frames or {}).items():
                 con.register(name, frame)
-            if schema:
+            for schema in dict.fromkeys(w.table.split(".")[0] for w in writes if "." in w.table):
                 con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
             con.execute("BEGIN TRANSACTION")
             try:
-                con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM ({select_sql}) LIMIT 0", params or {})
-                _add_new_columns(con, table, select_sql, params)
-                con.execute(f"DELETE FROM {table} WHERE {condition}", list(filters.values()))
-                rows = con.execute(f"INSERT INTO {table} BY NAME {select_sql}", params or {}).fetchall()[0][0]
+                counts = []
+                for w in writes:
+                    filters = {"periode": periode, **(w.where or {})}
+                    condition = " AND ".join(f'"{col}" = ?' for col in filters)
+                    con.execute(f"CREATE TABLE IF NOT EXISTS {w.table} AS SELECT * FROM ({w.select_sql}) LIMIT 0", params or {})
+                    _add_new_columns(con, w.table, w.select_sql, params)
+                    con.execute(f"DELETE FROM {w.table} WHERE {condition}", list(filters.values()))
+                    counts.append(con.execute(f"INSERT INTO {w.table} BY NAME {w.select_sql}", params or {}).fetchall()[0][0])
                 con.execute("COMMIT")
             except Exception:
                 con.execute("ROLLBACK")
                 raise
-        return rows
+        return counts
 
     def run_sql_file(self, relative: str) -> None:
         """Run a file of statements from sql/ (DDL with COMMENTs, views)."""

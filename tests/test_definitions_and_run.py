@@ -140,3 +140,20 @@ def test_a_column_added_by_a_newer_version_extends_the_table(tmp_path):
     storage.replace_partition("s.t", "2025-04-01", pd.DataFrame({"periode": ["2025-04-01"], "v": [3], "w": ["baru"]}))
     assert storage.query("SELECT periode, v, coalesce(w, '-') FROM s.t ORDER BY v").values.tolist() == [
         ["2025-01-01", 1, "-"], ["2025-01-01", 2, "-"], ["2025-04-01", 3, "baru"]]
+
+
+def test_partitions_written_together_are_replaced_together(tmp_path):
+    """replace_partitions_from_sql: when the second write fails, the first table keeps its old
+    quarter too (a run never leaves rejected people of one run beside the table of another)."""
+    from dtsen_pipeline.resources import DuckDBStorage, PartitionWrite
+
+    storage = DuckDBStorage(database=str(tmp_path / "x.duckdb"))
+    assert storage.replace_partitions_from_sql("2025-01-01", [
+        PartitionWrite("s.a", "SELECT $periode AS periode, 'x' AS k, 'lama' AS v"),
+        PartitionWrite("s.b", "SELECT $periode AS periode, 1 AS n")], params={"periode": "2025-01-01"}) == [1, 1]
+    with pytest.raises(Exception, match="gagal"):
+        storage.replace_partitions_from_sql("2025-01-01", [
+            PartitionWrite("s.a", "SELECT $periode AS periode, 'x' AS k, 'baru' AS v", where={"k": "x"}),
+            PartitionWrite("s.b", "SELECT $periode AS periode, CAST(error('gagal') AS INTEGER) AS n")], params={"periode": "2025-01-01"})
+    assert storage.query("SELECT v FROM s.a").values.tolist() == [["lama"]]
+    assert storage.query("SELECT n FROM s.b").values.tolist() == [[1]]

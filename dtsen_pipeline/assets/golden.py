@@ -9,7 +9,7 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 
 from ..partitions import quarterly
 from ..privacy import mask_frame
-from ..resources import DuckDBStorage
+from ..resources import DuckDBStorage, PartitionWrite
 from ..sources.variables import plain_projection
 from .comments import apply_comments
 from .unify import GROUP, padan_dukcapil, sql_file
@@ -43,19 +43,22 @@ def individu(context: AssetExecutionContext, storage: DuckDBStorage) -> Material
     periode = context.partition_key
     storage.run_sql_file("unify/macros.sql")  # nik_dukcapil_layak
     storage.run_sql_file("sources/ditolak.sql")
-    rejected = storage.replace_partition_from_sql("main.ditolak", periode, _sql("individu_ditolak"), params={"periode": periode},
-                                                  where={"tahap": "tunggal", "sumber": "dukcapil"})
+    # the people left out and the table they are left out of, in one transaction
+    rejected, rows = storage.replace_partitions_from_sql(periode, [
+        PartitionWrite("main.ditolak", _sql("individu_ditolak"), where={"tahap": "tunggal", "sumber": "dukcapil"}),
+        PartitionWrite("main.individu", _sql("individu", "individu"))], params={"periode": periode})
     apply_comments(storage, "ditolak")
+    apply_comments(storage, "individu")
     if rejected:
         context.log.warning("individu %s: %d living Dukcapil rows whose NIK cannot identify the person, in ditolak (tahap tunggal)",
                             periode, rejected)
-    metadata = _write(context, storage, "individu", _sql("individu", "individu"), """
+    context.log.info("individu %s: %d rows", periode, rows)
+    summary = storage.query("""
         SELECT kode_kabupaten, count(*) AS individu, count(*) FILTER (ada_di_dtks) AS di_dtks, count(*) FILTER (ada_di_p3ke) AS di_p3ke,
                count(*) FILTER (ada_di_regsosek) AS di_regsosek, count(*) FILTER (sumber_variabel IS NULL) AS tanpa_variabel,
                count(*) FILTER (nik_bentuk <> 'ok') AS nik_tanggal_mustahil, count(*) FILTER (no_kk_bentuk <> 'ok') AS kk_tidak_layak
-        FROM main.individu WHERE periode = ? GROUP BY 1 ORDER BY 1""")
-    metadata["ditolak"] = rejected
-    return MaterializeResult(metadata=metadata)
+        FROM main.individu WHERE periode = ? GROUP BY 1 ORDER BY 1""", [periode])
+    return MaterializeResult(metadata={"baris": rows, "ringkasan": MetadataValue.md(summary.to_markdown(index=False)), "ditolak": rejected})
 
 
 @asset(group_name=GROUP, partitions_def=quarterly, deps=[individu, "wilayah"], kinds={"duckdb"},
