@@ -54,7 +54,10 @@ def main(argv: list[str] | None = None) -> int:
     ekspor.add_argument("--periode", default=None, help="one quarter, e.g. 2025-07-01 (default: every quarter)")
 
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
+    # the pipeline's own progress at INFO; the libraries' (great-expectations' data-source dumps,
+    # Dagster's storage migrations) only when they warn. Dagster's run log has its own handler.
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
+    logging.getLogger("dtsen").setLevel(logging.INFO)
     if args.command == "generate":
         return _generate(args)
     if args.command == "kamus":

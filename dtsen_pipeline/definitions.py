@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from dagster import Definitions, build_schedule_from_partitioned_job, define_asset_job, in_process_executor
+from dagster import AssetSelection, Definitions, build_schedule_from_partitioned_job, define_asset_job, in_process_executor
 
 from .assets.ingest import build_read_assets
 from .assets.sources import build_raw_assets
@@ -43,7 +43,7 @@ def build_definitions(data_dir: str | None = None, database: str | None = None, 
     evaluation = [evaluasi_padan, evaluasi_sasaran] if (Path(raw.data_dir) / "truth").is_dir() else []  # synthetic worlds only
     publish = [build_katalog([*assets, *evaluation])]  # the last stage: after every other asset
     # DuckDB has one writer per file: the job runs its steps in one process, one at a time.
-    job = define_asset_job("dtsen_kuartalan", selection="*", partitions_def=quarterly, executor_def=in_process_executor,
+    job = define_asset_job("dtsen_kuartalan", selection=AssetSelection.all(), partitions_def=quarterly, executor_def=in_process_executor,
                            # "step N/M done" after each step; great-expectations imported meanwhile (preload.py)
                            hooks={step_done, step_failed, preload_libraries},
                            description="Every asset of one quarter, from raw files to published tables.")

@@ -8,6 +8,7 @@ unexpected values and a few failing examples, masked (privacy.py): no NIK, KK or
 """
 
 import datetime as dt
+import logging
 import os
 import re
 import time
@@ -99,6 +100,8 @@ def validate(frame: pd.DataFrame, specs: list[dict]) -> list:
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
+    # it says "Created temporary directory ... for ephemeral docs site" at every suite, as a warning
+    logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.ERROR)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     batch = context.data_sources.add_pandas("duckdb").add_dataframe_asset("sampel").add_batch_definition_whole_dataframe("semua")
