@@ -29,8 +29,11 @@ hidup AS NOT MATERIALIZED (
            kode_kabupaten, kode_desa
     FROM main.individu WHERE periode = $periode
 ),
+-- a dead person's KK and village as Dukcapil last had them: the village is where the death is
+-- verified when no living family of theirs is left to place the row
 mati AS (
-    SELECT nik, arg_max(no_kk, {'tgl': tgl_meninggal, 'kk': no_kk}) AS no_kk
+    SELECT nik, arg_max(no_kk, {'tgl': tgl_meninggal, 'kk': no_kk}) AS no_kk,
+           arg_max(kode_desa, {'tgl': tgl_meninggal, 'kk': no_kk}) AS kode_desa
     FROM standardise.stg_individu s
     WHERE periode = $periode AND sumber = 'dukcapil' AND status_hidup = 'MATI' AND nik_dukcapil_layak(nik_bentuk)
       AND NOT EXISTS (SELECT 1 FROM hidup h WHERE h.nik = s.nik)
@@ -43,7 +46,7 @@ padan AS (
     SELECT d.*, a.program AS program_aturan, a.satuan,
            h.id_individu AS id_individu_nik, h.id_keluarga AS id_keluarga_nik, h.nik IS NOT NULL AS nik_hidup,
            CASE WHEN h.nik IS NOT NULL THEN kemiripan_nama(d.nama_baku, h.nama_baku) END AS mirip,
-           m.nik IS NOT NULL AS nik_mati, m.no_kk AS no_kk_mati
+           m.nik IS NOT NULL AS nik_mati, m.no_kk AS no_kk_mati, m.kode_desa AS kode_desa_mati
     FROM standardise.stg_penerima_bansos d
     LEFT JOIN aturan_daftar a ON a.daftar_penerima = d.program
     LEFT JOIN hidup h ON h.nik = d.nik
@@ -53,7 +56,7 @@ padan AS (
 cocok AS (
     SELECT p.periode, p.sumber, p.id_sumber, p.program AS program_daftar, p.program_aturan, p.satuan, p.file, p.baris,
            p.nik, p.nik_bentuk, p.no_kk, p.nama, p.nama_baku, p.tgl_lahir, p.kode_desa AS kode_desa_daftar,
-           p.kode_kabupaten AS kode_kabupaten_daftar, p.id_individu_nik, p.id_keluarga_nik,
+           p.kode_kabupaten AS kode_kabupaten_daftar, p.kode_desa_mati, p.id_individu_nik, p.id_keluarga_nik,
            round(p.mirip, 3) AS kemiripan_nama,
            CASE
                WHEN p.nik_hidup AND p.nama_baku IS NOT NULL AND p.mirip < $batas_kemiripan_nama THEN 'identitas_tidak_cocok'
@@ -164,10 +167,11 @@ SELECT
     b.cara_padan,
     b.id_individu,
     b.id_keluarga,
-    coalesce(b.kode_provinsi, substr(coalesce(b.kode_desa_daftar, b.kode_kabupaten_daftar), 1, 2)) AS kode_provinsi,
-    coalesce(b.kode_kabupaten, substr(coalesce(b.kode_desa_daftar, b.kode_kabupaten_daftar), 1, 4)) AS kode_kabupaten,
-    coalesce(b.kode_kecamatan, substr(b.kode_desa_daftar, 1, 6)) AS kode_kecamatan,
-    coalesce(b.kode_desa, b.kode_desa_daftar) AS kode_desa,
+    -- region: the assessed family's; else, for a dead recipient, Dukcapil's last village; else the list's
+    coalesce(b.kode_provinsi, substr(coalesce(b.kode_desa_mati, b.kode_desa_daftar, b.kode_kabupaten_daftar), 1, 2)) AS kode_provinsi,
+    coalesce(b.kode_kabupaten, substr(coalesce(b.kode_desa_mati, b.kode_desa_daftar, b.kode_kabupaten_daftar), 1, 4)) AS kode_kabupaten,
+    coalesce(b.kode_kecamatan, substr(coalesce(b.kode_desa_mati, b.kode_desa_daftar), 1, 6)) AS kode_kecamatan,
+    coalesce(b.kode_desa, b.kode_desa_mati, b.kode_desa_daftar) AS kode_desa,
     b.desil_nasional,
     b.desil,
     b.desil_lalu,
