@@ -83,3 +83,41 @@ def test_candidates_beat_chance_against_the_truth(con):
             assert benar / kandidat > 2 * errors / listed, (q, program, benar, kandidat, errors, listed)
             kandidat, benar, errors = rows[(program, "exclusion", "semua")]
             assert 0 < benar <= kandidat and benar / kandidat > 0.5, (q, program, benar, kandidat)
+
+
+def test_a_dead_recipient_is_listed_in_the_village_dukcapil_last_had(con):
+    """A recipient Dukcapil records as dead, with no living family left to place the row, goes to
+    the workbook of the village Dukcapil last had (where the death certificate can be checked),
+    not to the regency's TANPA_DESA file."""
+    for q in ("2025-04-01",):  # deaths of recipients appear from the second quarter on
+        rows = con.execute(f"""
+            SELECT s.kode_desa, d.kode_desa
+            FROM status_penerima s
+            JOIN standardise.stg_individu d ON d.periode = s.periode AND d.sumber = 'dukcapil' AND d.nik = s.nik AND d.status_hidup = 'MATI'
+            WHERE s.periode = '{q}' AND s.status_nik = 'meninggal'""").fetchall()
+        assert rows, q
+        assert all(kode is not None for kode, _ in rows), q
+        assert any(kode == dukcapil for kode, dukcapil in rows), q
+
+
+def test_village_workbook_is_ready_for_the_meeting(con, tiny_world):
+    """The first sheet says whose list it is; every list has the decision column, NIK cells are
+    Text, long reasons wrap, the lists filter and print with their header on every page."""
+    world, _ = tiny_world
+    kode, path = con.execute(f"""SELECT kode_desa, berkas FROM daftar_desa WHERE periode = '{TINY_QUARTER}' AND kode_desa NOT LIKE '%TANPA%'
+                                 ORDER BY baris_perlu_dicek DESC, kode_desa LIMIT 1""").fetchall()[0]
+    desa = one(con, f"SELECT nama FROM wilayah WHERE periode = '{TINY_QUARTER}' AND kode = '{kode}'")[0]
+    book = openpyxl.load_workbook(world / path)
+    summary = book["Ringkasan"]
+    assert desa in summary["A1"].value and kode in summary["A1"].value and TINY_QUARTER in summary["A2"].value
+    assert [c.value for c in summary[4]][0] == "Program"
+    for name, nik in (("Penerima perlu dicek", "NIK di daftar"), ("Calon penerima", "NIK"), ("Belum terdata", "NIK kepala keluarga")):
+        sheet = book[name]
+        header = [c.value for c in sheet[1]]
+        assert header[-1] == "Hasil musyawarah (diisi desa)", name
+        assert sheet.auto_filter.ref and sheet.print_title_rows == "$1:$1" and sheet.page_setup.orientation == "landscape", name
+        if sheet.max_row > 1:
+            assert sheet.cell(row=2, column=header.index(nik) + 1).number_format == "@", name
+    checked = book["Penerima perlu dicek"]
+    header = [c.value for c in checked[1]]
+    assert checked.max_row > 1 and checked.cell(row=2, column=header.index("Alasan") + 1).alignment.wrap_text

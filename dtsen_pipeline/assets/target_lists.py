@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
-from rustpy_xlsxwriter import FastExcel
+from rustpy_xlsxwriter import FastExcel, Format
 
 from ..partitions import quarterly
 from ..resources import DuckDBStorage, RawData
@@ -33,6 +33,8 @@ from .target import GROUP, ProgramRules, kandidat_exclusion_error, kandidat_incl
 # <kode_kabupaten>_TANPA_DESA, else TANPA_WILAYAH. «desa_dikenal» is every village of the quarter.
 KEY = """CASE WHEN dk.kode IS NOT NULL THEN dk.kode WHEN {alias}.kode_kabupaten IS NOT NULL THEN {alias}.kode_kabupaten || '_TANPA_DESA'
           ELSE 'TANPA_WILAYAH' END"""
+# an empty column on every list for what the meeting found and decided
+DECISION = "Hasil musyawarah (diisi desa)"
 KNOWN = "desa_dikenal AS (SELECT kode FROM main.wilayah WHERE periode = $periode AND tingkat = 'desa')"
 
 INCLUSION_SQL = f"""
@@ -56,7 +58,8 @@ SELECT kunci,
        alasan_teks AS "Alasan",
        verifikasi AS "Yang perlu diverifikasi",
        prioritas AS "Prioritas (1 = dicek lebih dulu)",
-       nik_saran AS "NIK Dukcapil yang mungkin benar"
+       nik_saran AS "NIK Dukcapil yang mungkin benar",
+       NULL::VARCHAR AS "{DECISION}"
 FROM baris
 ORDER BY kunci, "No"
 """
@@ -105,7 +108,8 @@ SELECT kunci,
        desil_nasional AS "Desil nasional (1 = 10% termiskin)",
        urutan_kabupaten AS "Urutan di kabupaten (1 = termiskin)",
        kriteria_teks AS "Kriteria yang dipenuhi",
-       verifikasi AS "Yang perlu diverifikasi"
+       verifikasi AS "Yang perlu diverifikasi",
+       NULL::VARCHAR AS "{DECISION}"
 FROM baris
 ORDER BY kunci, "No"
 """
@@ -130,7 +134,8 @@ SELECT kunci,
        CASE WHEN no_kk_bentuk <> 'ok'
             THEN 'Nomor KK di Dukcapil tidak valid: perbaiki KK di Dukcapil; bila keluarga tidak mampu, usulkan pendataan melalui musyawarah desa'
             ELSE 'Keluarga belum terdata di DTSEN (tidak ada data sosial ekonomi): bila tidak mampu, usulkan pendataan melalui musyawarah desa'
-       END AS "Yang perlu dilakukan"
+       END AS "Yang perlu dilakukan",
+       NULL::VARCHAR AS "{DECISION}"
 FROM baris
 ORDER BY kunci, "No"
 """
@@ -183,7 +188,12 @@ GENERAL_NOTES = [
     ("Desil nasional", "Peringkat kesejahteraan keluarga se-Indonesia dalam 10 kelompok yang sama besar (jumlah orang): desil 1 = 10% "
                        "penduduk termiskin, desil 10 = 10% terkaya. Dihitung ulang setiap kuartal."),
     ("Prioritas", "Urutan pengecekan penerima: 1 = dicek lebih dulu (alasan paling mendesak, mis. meninggal). Lihat daftar alasan di bawah."),
-    ("Urutan di kabupaten", "Urutan calon penerima di kabupaten/kota menurut kesejahteraan: 1 = keluarga termiskin."),
+    ("Urutan di kabupaten", "Urutan calon penerima di kabupaten/kota menurut kesejahteraan, untuk setiap program sendiri: 1 = paling "
+                            "miskin (keluarga; untuk program perorangan seperti PBI-JK, orang). Satu keluarga bisa punya urutan "
+                            "berbeda di program yang berbeda."),
+    ("Hasil musyawarah (diisi desa)", "Kolom kosong di setiap daftar untuk hasil verifikasi dan keputusan musyawarah desa, mis. "
+                                      "'sesuai', 'tidak sesuai: sudah pindah', 'usulkan'. Ketik NIK sebagai teks (kolom NIK sudah "
+                                      "berformat teks)."),
     ("NIK Dukcapil yang mungkin benar", "Bila NIK di daftar tidak ditemukan atau milik orang lain: NIK orang yang kemungkinan besar "
                                         "dimaksud (nama dan KK/tanggal lahir/desa cocok). Periksa KTP/KK sebelum memperbaiki."),
     ("Belum terdata", "Keluarga yang tercatat di Dukcapil di desa ini tetapi belum punya data sosial ekonomi di DTSEN (tidak ada "
@@ -192,7 +202,15 @@ GENERAL_NOTES = [
     ("Sanggahan", "Setiap keluarga yang bantuannya dihentikan berhak mengajukan sanggahan (aplikasi Cek Bansos atau dinas sosial)."),
 ]
 WIDTHS = {"Program": 30, "Alasan": 60, "Yang perlu diverifikasi": 60, "Yang perlu dilakukan": 60, "Kriteria yang dipenuhi": 45, "Alamat": 30, "Hal": 45,
-          "Penjelasan": 100, "No": 6}
+          "Penjelasan": 100, "No": 6, DECISION: 40}
+# long texts wrap inside their column (a reason is 113 characters on average, up to ~460)
+WRAPPED = {"Alasan", "Yang perlu diverifikasi", "Yang perlu dilakukan", "Kriteria yang dipenuhi", "Alamat", "Hal", "Penjelasan",
+           "Nama di daftar", "Nama", "Nama kepala keluarga", DECISION}
+# identity numbers as Text cells: a NIK typed in at the meeting stays 16 digits, not 3.4E+15
+TEXT = {"NIK di daftar", "NIK", "Nomor KK", "NIK kepala keluarga", "NIK Dukcapil yang mungkin benar"}
+# every sheet prints landscape on A4, one page wide, the header row on every page
+PAGE = {"landscape": True, "paper_size": 9, "fit_to_pages": (1, 0), "repeat_rows": 0}
+SUMMARY_TOP = 3  # Ringkasan's table starts below the village, the quarter and the count of families not yet enumerated
 
 
 def _slug(text: str | None) -> str:
@@ -227,12 +245,25 @@ class Sheet:
         return part.to_pylist() if 0 < length <= self.RECORDS_UP_TO else part.to_pandas()
 
 
-def _summary(programs: dict[str, str], counts: dict, exclusion: list, key: str) -> list[dict]:
+def _summary(programs: dict[str, str], listed: set[str], counts: dict, exclusion: list, key: str) -> list[dict]:
+    """Per programme: rows on its recipient list ('tidak ada daftar' for a programme without one),
+    rows to check, eligible not receiving."""
     excluded = Counter(r["Program"] for r in exclusion) if isinstance(exclusion, list) else Counter(exclusion["Program"])
     return [{"Program": name,
-             "Baris di daftar penerima": counts.get((key, program), (0, 0))[0],
+             "Baris di daftar penerima": counts.get((key, program), (0, 0))[0] if program in listed else "tidak ada daftar",
              "Penerima perlu dicek": counts.get((key, program), (0, 0))[1],
              "Calon penerima (belum menerima)": excluded.get(name, 0)} for program, name in programs.items()]
+
+
+def _title(book: dict, periode: str, unregistered: int) -> list[str]:
+    """Ringkasan's first lines: whose list this is, for which quarter."""
+    kode = book["kode_desa"]
+    place = f"{book['nama_desa']}" + ("" if "TANPA" in kode else f" (kode {kode})")
+    region = ", ".join(x for x in (book.get("nama_kecamatan") and f"Kecamatan {book['nama_kecamatan']}", book.get("nama_kabupaten"),
+                                   book.get("nama_provinsi")) if x)
+    return [f"Daftar verifikasi musyawarah desa: {place}",
+            (f"{region}. " if region else "") + f"Periode (kuartal mulai) {periode}. Keluarga belum terdata di DTSEN: {unregistered} "
+            "(lembar Belum terdata). Isi kolom 'Hasil musyawarah' di setiap lembar; penjelasan di lembar Keterangan."]
 
 
 def _notes(book: dict, periode: str, reasons: list[tuple]) -> list[dict]:
@@ -247,20 +278,34 @@ def _notes(book: dict, periode: str, reasons: list[tuple]) -> list[dict]:
     return [{"Hal": hal, "Penjelasan": arti} for hal, arti in rows]
 
 
-def _write_book(path: Path, sheets: list[tuple[str, object]]) -> int:
-    book = FastExcel(path).format(bold_headers=True).freeze(row=1)
-    for name, data in sheets:
-        columns = list(data[0]) if isinstance(data, list) else list(data.columns)
-        book = book.sheet(name, data, column_widths=[WIDTHS.get(c, 18) for c in columns])
+def _write_book(path: Path, sheets: list[tuple[str, object]], title: list[str] | None = None) -> int:
+    """The workbook: long texts wrapped, identity numbers as Text, filters on the lists, printed
+    landscape one page wide with the header on every page; ``title`` lines above the first sheet."""
+    wrap, text = Format().set_text_wrap().set_align("top"), Format().set_num_format("@").set_align("top")
+    top, bold = Format().set_align("top"), Format().set_bold().set_text_wrap().set_align("top")
+    book = FastExcel(path).format(bold_headers=True)
+    for i, (name, data) in enumerate(sheets):
+        columns = list(data[0]) if isinstance(data, list) and data else list(getattr(data, "columns", []))
+        header = SUMMARY_TOP if i == 0 and title else 0
+        book = book.freeze(row=header + 1, sheet=name).sheet(
+            name, data, column_widths=[WIDTHS.get(c, 18) for c in columns], header_row=header,
+            column_formats=[wrap if c in WRAPPED else text if c in TEXT else top for c in columns],
+            merge_ranges=[(r, 0, r, max(len(columns) - 1, 0), line, bold if r == 0 else wrap) for r, line in enumerate(title)]
+            if header else None,
+            row_heights={1: 48.0} if header else None,  # (the writer ignores a height for row 0)
+            autofilter=bool(columns) and name not in ("Ringkasan", "Keterangan"),
+            page_setup={**PAGE, "repeat_rows": header})
     book.save()
     return path.stat().st_size
 
 
 def write_books(out_root: Path, periode: str, programs: dict[str, str], books: list[dict], inclusion: Sheet, exclusion: Sheet,
-                unregistered: Sheet, counts: dict, reasons: list[tuple], workers: int = 2) -> list[dict]:
+                unregistered: Sheet, counts: dict, reasons: list[tuple], workers: int = 2, listed: set[str] | None = None) -> list[dict]:
     """Write the quarter's workbooks into ``out_root/<periode>/`` (rebuilt whole: written beside it,
     then swapped in) and return one row per file. ``books`` are the workbooks (village identity),
-    ``counts`` maps (workbook, programme) to (rows on the list, rows to check)."""
+    ``counts`` maps (workbook, programme) to (rows on the list, rows to check); ``listed``: the
+    programmes that have a recipient list (default: all)."""
+    listed = set(programs) if listed is None else listed
     final = out_root / periode
     staging = out_root / f".{periode}.baru"
     shutil.rmtree(staging, ignore_errors=True)
@@ -271,12 +316,12 @@ def write_books(out_root: Path, periode: str, programs: dict[str, str], books: l
         inc, exc, new = inclusion.get(key), exclusion.get(key), unregistered.get(key)
         name = f"{key}.xlsx" if "TANPA" in key else f"{key}_{_slug(book['nama_desa'])}.xlsx"
         size = _write_book(staging / name, [
-            ("Ringkasan", _summary(programs, counts, exc, key)),
+            ("Ringkasan", _summary(programs, listed, counts, exc, key)),
             ("Penerima perlu dicek", inc),
             ("Calon penerima", exc),
             ("Belum terdata", new),
             ("Keterangan", _notes(book, periode, reasons)),
-        ])
+        ], title=_title(book, periode, len(new)))
         return {"kode_desa": key, "nama_desa": book["nama_desa"], "kode_kecamatan": book.get("kode_kecamatan"),
                 "kode_kabupaten": book.get("kode_kabupaten"), "berkas": f"keluaran/{periode}/{name}",
                 "baris_perlu_dicek": len(inc), "baris_calon_penerima": len(exc), "baris_belum_terdata": len(new),
@@ -297,7 +342,8 @@ def write_books(out_root: Path, periode: str, programs: dict[str, str], books: l
     return written
 
 
-@asset(group_name=GROUP, partitions_def=quarterly, deps=[kandidat_inclusion_error, kandidat_exclusion_error, verifikasi_pbi_jk, "wilayah"],
+@asset(group_name=GROUP, partitions_def=quarterly,
+       deps=[kandidat_inclusion_error, kandidat_exclusion_error, verifikasi_pbi_jk, "status_penerima", "keluarga", "wilayah"],
        kinds={"duckdb", "excel"},
        description="One .xlsx per village (desa/kalurahan) under <data>/keluaran/<quarter>/ for the village meeting: recipients to "
                    "check with reasons and what to verify, eligible families and people not receiving (poorest first) and PBI-JK "
@@ -321,7 +367,8 @@ def daftar_desa(context: AssetExecutionContext, storage: DuckDBStorage, raw: Raw
     programs = {key: p["nama"] for key, p in rules.programs.items()}
 
     final = Path(raw.data_dir) / "keluaran" / periode
-    written = write_books(final.parent, periode, programs, books, inclusion, exclusion, unregistered, counts, reasons)
+    listed = {key for key, p in rules.programs.items() if p.get("daftar_penerima")}
+    written = write_books(final.parent, periode, programs, books, inclusion, exclusion, unregistered, counts, reasons, listed=listed)
     elapsed = time.perf_counter() - started
 
     # (not the files' sizes: the writer stamps the time in each workbook, so a re-run differs by a byte or two)

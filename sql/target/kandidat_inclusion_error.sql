@@ -14,7 +14,7 @@ teks AS (
                    WHEN 'NIK_TIDAK_DITEMUKAN' THEN coalesce('; kemungkinan NIK yang benar: ' || k.nik_saran, '')
                    WHEN 'IDENTITAS_TIDAK_COCOK' THEN ' (kemiripan nama ' || k.kemiripan_nama
                                                      || coalesce('; kemungkinan NIK yang benar: ' || k.nik_saran, '') || ')'
-                   WHEN 'TIDAK_MEMENUHI_KRITERIA' THEN coalesce(' (kriteria: ' || r.kriteria_teks || ')', '')
+                   WHEN 'TIDAK_MEMENUHI_KRITERIA' THEN coalesce(' (tidak ada satu pun kriteria program: ' || r.kriteria_teks || ')', '')
                    ELSE '' END, '; ' ORDER BY a.prioritas, x.kode) AS alasan_teks,
            string_agg(a.verifikasi, '; ' ORDER BY a.prioritas, x.kode) AS verifikasi
     FROM k
