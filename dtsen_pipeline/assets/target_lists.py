@@ -196,6 +196,9 @@ GENERAL_NOTES = [
                                       "berformat teks)."),
     ("NIK Dukcapil yang mungkin benar", "Bila NIK di daftar tidak ditemukan atau milik orang lain: NIK orang yang kemungkinan besar "
                                         "dimaksud (nama dan KK/tanggal lahir/desa cocok). Periksa KTP/KK sebelum memperbaiki."),
+    ("NIK yang sama di dua lembar", "Bila NIK di daftar penerima ternyata milik orang lain (nama tidak cocok), baris daftar itu ada "
+                                    "di 'Penerima perlu dicek', dan pemilik NIK yang sebenarnya bisa muncul di 'Calon penerima' bila "
+                                    "memenuhi syarat: keduanya orang yang berbeda."),
     ("Belum terdata", "Keluarga yang tercatat di Dukcapil di desa ini tetapi belum punya data sosial ekonomi di DTSEN (tidak ada "
                       "sumber yang mendata), sehingga belum diperingkat dan tidak bisa menjadi calon penerima. Bila tidak mampu, "
                       "usulkan pendataan melalui musyawarah desa."),
