@@ -150,10 +150,11 @@ def _tables() -> dict[str, pd.DataFrame]:
     penerima = pd.DataFrame(rows)
     negatif = pd.DataFrame([{"periode": Q, "daftar": "asn", "nik": ASN_LISTED, "nik_bentuk": "ok"},
                             {"periode": Q, "daftar": "ppatk", "nik": W06, "nik_bentuk": "ok"}])
+    # the dead carer's last Dukcapil village differs from her living family's: the family's places the row
     dukcapil = pd.DataFrame([{"periode": Q, "sumber": "dukcapil", "nik": W07_DEAD, "no_kk": kk("K07"), "status_hidup": "MATI",
-                              "nik_bentuk": "ok", "tgl_meninggal": dt.date(2025, 2, 10)},
+                              "nik_bentuk": "ok", "tgl_meninggal": dt.date(2025, 2, 10), "kode_desa": DESA2},
                              *({"periode": Q, "sumber": "dukcapil", "nik": nik, "no_kk": kk(p["id_keluarga"]), "status_hidup": "HIDUP",
-                                "nik_bentuk": "ok", "tgl_meninggal": None} for nik, p in P.items())])
+                                "nik_bentuk": "ok", "tgl_meninggal": None, "kode_desa": None} for nik, p in P.items())])
     wilayah = pd.DataFrame([{"periode": Q, "kode": k, "nama": n, "tingkat": t} for k, n, t in [
         ("34", "DI YOGYAKARTA", "provinsi"), ("3403", "KABUPATEN GUNUNGKIDUL", "kabupaten"), ("3404", "KABUPATEN SLEMAN", "kabupaten"),
         ("340301", "WONOSARI", "kecamatan"), ("340401", "DEPOK", "kecamatan"),
@@ -250,7 +251,7 @@ def test_reasons_are_ordered_and_prioritised_by_the_rules(crafted):
 def test_a_dead_recipients_family_is_still_assessed(crafted):
     con, _, _ = crafted
     [r] = status(con, "sembako", W07_DEAD)
-    assert (r["status_nik"], r["id_keluarga"], r["cara_padan"], r["desil"]) == ("meninggal", "K07", "no_kk", 1)
+    assert (r["status_nik"], r["id_keluarga"], r["cara_padan"], r["desil"], r["kode_desa"]) == ("meninggal", "K07", "no_kk", 1, DESA1)
 
 
 def test_a_mistyped_nik_is_listed_with_the_person_it_probably_is(crafted):
@@ -405,9 +406,10 @@ def test_village_workbooks_hold_their_villages_rows(crafted):
     assert len(kids) == 1 and "Bayi baru lahir" in kids[0][header.index("Kriteria yang dipenuhi")]
     _, notes = _sheet(path, "Keterangan")
     assert ("Desa/Kelurahan", f"SUKAMAJU (kode {DESA1})") in notes
-    header, summary = _sheet(path, "Ringkasan")
-    assert [r[0] for r in summary][:3] == ["Program Keluarga Harapan (PKH)", "Program Sembako / BPNT",
-                                           "Penerima Bantuan Iuran Jaminan Kesehatan (PBI-JK)"]
+    title, summary = _sheet(path, "Ringkasan")  # two lines naming the village and quarter, a blank row, then the table
+    assert f"SUKAMAJU (kode {DESA1})" in title[0] and Q in summary[0][0] and summary[2][0] == "Program"
+    assert [r[0] for r in summary[3:6]] == ["Program Keluarga Harapan (PKH)", "Program Sembako / BPNT",
+                                            "Penerima Bantuan Iuran Jaminan Kesehatan (PBI-JK)"]
     # K10, which no source describes, is on its village's 'Belum terdata' sheet, to propose for enumeration
     header, body = _sheet(root / files[DESA2]["berkas"], "Belum terdata")
     assert [r[header.index("Nomor KK")] for r in body] == [kk("K10")] and files[DESA2]["baris_belum_terdata"] == 1
