@@ -239,7 +239,9 @@ def test_the_dukcapil_check_blocks_a_living_person_dropped_silently(nik_rusak, t
         con.execute(f"DELETE FROM individu WHERE periode = '{TINY_QUARTER}' AND nik = (SELECT min(nik) FROM individu WHERE periode = '{TINY_QUARTER}')")
     finally:
         con.close()
-    result = individu_dukcapil_lengkap(build_op_context(resources={"storage": DuckDBStorage(database=str(db))}, partition_key=TINY_QUARTER))
+    # the storage has a run lifecycle (one open database per run): its context is a context manager
+    with build_op_context(resources={"storage": DuckDBStorage(database=str(db))}, partition_key=TINY_QUARTER) as context:
+        result = individu_dukcapil_lengkap(context)
     assert not result.passed and result.metadata["tanpa_jejak"].value == 1
 
 
