@@ -25,7 +25,6 @@ from .checks.target import target_checks
 from .checks.rank import rank_checks
 from .checks.unify import unify_checks
 from .partitions import quarterly
-from .preload import preload_libraries
 from .progress import step_done, step_failed
 from .resources import DuckDBStorage, RawData
 from .sensors import dtsen_kuartal_lengkap
@@ -44,8 +43,8 @@ def build_definitions(data_dir: str | None = None, database: str | None = None, 
     publish = [build_katalog([*assets, *evaluation])]  # the last stage: after every other asset
     # DuckDB has one writer per file: the job runs its steps in one process, one at a time.
     job = define_asset_job("dtsen_kuartalan", selection=AssetSelection.all(), partitions_def=quarterly, executor_def=in_process_executor,
-                           # "step N/M done" after each step; great-expectations imported meanwhile (preload.py)
-                           hooks={step_done, step_failed, preload_libraries},
+                           # "step N/M done" after each step
+                           hooks={step_done, step_failed},
                            description="Every asset of one quarter, from raw files to published tables.")
     return Definitions(
         assets=[*assets, *evaluation, *publish],

@@ -5,15 +5,16 @@ the first great-expectations check of a quarterly run used to wait for it; sciki
 PMT modules import and the code location no longer does at load (assets/rank.py), about 3 s. The job's steps run one
 after another in one process, and its first ones (checksums, reading files) spend their time in
 hashlib, pyarrow, fastexcel and DuckDB, which release the GIL: a thread importing the library
-meanwhile costs the run almost nothing. The quarterly job starts it with the hook below after its
-first step, so `dtsen run`, the Dagster UI and the schedule all get it.
+meanwhile costs the run almost nothing. The sources stage's assets (`mentah_*`, a run's first
+steps) start it, so `dtsen run`, the Dagster UI and the schedule all get it. (It was a success hook
+of the job until the hook's event after each of a run's ~150 steps proved to cost more than a
+call in the first assets.)
 """
 
 import importlib
 import os
 import threading
 
-from dagster import HookContext, success_hook
 
 MODULES = ("great_expectations", "dtsen_pipeline.pmt.artifact", "dtsen_pipeline.pmt.model", "dtsen_pipeline.pmt.sql_score")
 
@@ -38,8 +39,3 @@ def start() -> threading.Thread:
             _thread = threading.Thread(target=_import_all, name="dtsen-preload", daemon=True)
             _thread.start()
         return _thread
-
-
-@success_hook(name="preload_libraries")
-def preload_libraries(context: HookContext) -> None:
-    start()

@@ -21,9 +21,17 @@ assert all(m in sys.modules for m in preload.MODULES)
     assert done.returncode == 0, done.stderr[-2000:]
 
 
-def test_the_quarterly_job_starts_the_preload():
-    from dtsen_pipeline.definitions import defs
-    from dtsen_pipeline.preload import preload_libraries
-
-    job = defs.resolve_job_def("dtsen_kuartalan")
-    assert preload_libraries in job.hook_defs
+def test_a_runs_first_assets_start_the_preload(tmp_path):
+    code = f"""
+from dagster import materialize
+from dtsen_pipeline import preload
+from dtsen_pipeline.assets.sources import build_raw_assets
+from dtsen_pipeline.resources import DuckDBStorage, RawData
+assert preload._thread is None
+(asset,) = [a for a in build_raw_assets() if a.key.to_user_string() == "mentah_wilayah"]
+materialize([asset], partition_key="2025-01-01",
+            resources={{"raw": RawData(data_dir={str(tmp_path)!r}), "storage": DuckDBStorage(database={str(tmp_path / 'x.duckdb')!r})}})
+assert preload._thread is not None, "not started"
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-2000:]

@@ -6,6 +6,7 @@ The assets are built from the column mapping, so a source added to mapping.yaml 
 
 from dagster import AssetExecutionContext, AssetsDefinition, MaterializeResult, MetadataValue, asset
 
+from .. import preload
 from ..partitions import quarterly
 from ..resources import DuckDBStorage, RawData
 from ..sources.inventory import describe_source
@@ -29,6 +30,7 @@ def _build(source: str, description: str) -> AssetsDefinition:
         f"One row per file in `{TABLE}` (size, rows, sha256, missing required columns).",
     )
     def _asset(context: AssetExecutionContext, raw: RawData, storage: DuckDBStorage) -> MaterializeResult:
+        preload.start()  # a run's first steps: great-expectations and scikit-learn imported meanwhile
         periode = context.partition_key
         entry = raw.mapping()[source]
         frame = describe_source(raw.quarter_dir(periode), periode, source, entry)
