@@ -128,9 +128,8 @@ class DuckDBStorage(ConfigurableResource):
                 con.register(name, frame)
             for schema in dict.fromkeys(w.table.split(".")[0] for w in writes if "." in w.table):
                 con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-            con.execute("BEGIN TRANSACTION")
-            try:
-                counts = []
+            counts = []
+            with transaction(con):
                 for w in writes:
                     filters = {"periode": periode, **(w.where or {})}
                     condition = " AND ".join(f'"{col}" = ?' for col in filters)
@@ -138,10 +137,6 @@ class DuckDBStorage(ConfigurableResource):
                     _add_new_columns(con, w.table, w.select_sql, params)
                     con.execute(f"DELETE FROM {w.table} WHERE {condition}", list(filters.values()))
                     counts.append(con.execute(f"INSERT INTO {w.table} BY NAME {w.select_sql}", params or {}).fetchall()[0][0])
-                con.execute("COMMIT")
-            except Exception:
-                con.execute("ROLLBACK")
-                raise
         return counts
 
     def run_sql_file(self, relative: str) -> None:
@@ -153,6 +148,22 @@ class DuckDBStorage(ConfigurableResource):
     def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
         with self.connect() as con:
             return con.execute(sql, params or []).df()
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """BEGIN, then COMMIT; on any error ROLLBACK and raise that error. When the COMMIT itself fails
+    (a lock held by another process, a duplicate key written meanwhile) DuckDB has already ended
+    the transaction, and the ROLLBACK's own error ("no transaction is active") must not replace
+    the reason."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+        con.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):
+            con.execute("ROLLBACK")
+        raise
 
 
 def add_missing_columns(con: duckdb.DuckDBPyConnection, table: str, columns: list[tuple[str, str]]) -> None:

@@ -194,3 +194,24 @@ def test_a_run_opens_the_database_once_and_closes_it_at_the_end(tmp_path, monkey
     storage.query("SELECT 1")
     storage.query("SELECT 1")
     assert opened == [db, db, db]
+
+
+def test_a_failed_commit_reports_its_own_reason(tmp_path):
+    """When COMMIT fails DuckDB has already ended the transaction; the ROLLBACK that follows must not
+    replace the reason with 'cannot rollback - no transaction is active'."""
+    from dtsen_pipeline.resources import transaction
+
+    con = duckdb.connect(str(tmp_path / "x.duckdb"))
+    try:
+        con.execute("CREATE TABLE t (k INTEGER PRIMARY KEY)")
+        a, b = con.cursor(), con.cursor()
+        with transaction(a):
+            a.execute("INSERT INTO t VALUES (1)")
+            with pytest.raises(duckdb.Error, match="duplicate key"):
+                with transaction(b):  # the same key written by a transaction that commits first
+                    b.execute("INSERT INTO t VALUES (1)")
+                    a.execute("COMMIT")
+                    a.execute("BEGIN TRANSACTION")  # for the outer block's COMMIT
+        assert con.execute("SELECT k FROM t").fetchall() == [(1,)]
+    finally:
+        con.close()

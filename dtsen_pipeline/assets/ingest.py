@@ -17,7 +17,7 @@ from dagster import AssetExecutionContext, AssetsDefinition, Failure, Materializ
 
 from ..partitions import quarterly
 from ..privacy import mask_frame, mask_text
-from ..resources import DuckDBStorage, RawData, add_missing_columns
+from ..resources import DuckDBStorage, RawData, add_missing_columns, transaction
 from ..sources.mapping import load_mapping
 from ..sources.readers import ExtractError, read_extract, sql_extract
 from .comments import apply_comments
@@ -158,8 +158,7 @@ def _read_source(con, context, source: str, specs: dict, quarter, periode: str, 
     sources.berkas_dibaca and its unreadable rows in main.ditolak, in one transaction: a file that
     fails leaves every table of the source as it was before the run (a source's files belong
     together: DTKS's persons and their families, P3KE's two sheets of the same workbooks)."""
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         reads = {}
         for name, spec in specs.items():
             files = [(path, str(path.relative_to(quarter))) for path in sorted(quarter.glob(spec["pattern"]))]
@@ -171,10 +170,6 @@ def _read_source(con, context, source: str, specs: dict, quarter, periode: str, 
             con.register("_ditolak", rejected)
             con.execute("INSERT INTO main.ditolak BY NAME SELECT * FROM _ditolak")
             con.unregister("_ditolak")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return reads, rejected
 
 

@@ -14,7 +14,7 @@ from dagster import AssetExecutionContext, AssetsDefinition, Failure, Materializ
 
 from ..partitions import quarterly
 from ..privacy import mask_frame
-from ..resources import SQL_DIR, DuckDBStorage, RawData
+from ..resources import SQL_DIR, DuckDBStorage, RawData, transaction
 from ..sources.mapping import code_macro_sql, date_macro_sql, lookups
 from ..sources.variables import catalogue, typed_projection
 from .comments import apply_comments, qualified
@@ -201,16 +201,11 @@ def move_to_own_schema(storage: DuckDBStorage, spec: StgTable) -> None:
         if not old:
             return
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             con.execute(f"CREATE TABLE IF NOT EXISTS {spec.table} AS FROM main.{spec.name} LIMIT 0")
             con.execute(f"INSERT INTO {spec.table} BY NAME FROM main.{spec.name} "  # a quarter already rebuilt there wins
                         f"WHERE periode NOT IN (SELECT DISTINCT periode FROM {spec.table})")
             con.execute(f"DROP TABLE main.{spec.name}")
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
 
 
 def _build(spec: StgTable) -> AssetsDefinition:
