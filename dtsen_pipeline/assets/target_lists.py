@@ -356,22 +356,17 @@ def daftar_desa(context: AssetExecutionContext, storage: DuckDBStorage, raw: Raw
     rules = aturan.load()
     frames = rule_frames(rules)
     started = time.perf_counter()
+    # the sheets' rows come out in their queries' ORDER BY (kunci, "No": a total order), which
+    # DuckDB keeps whatever preserve_insertion_order says
     with storage.connect() as con:
-        # the sheets' rows come out in the queries' order; the setting is the database's, not the
-        # connection's (in a run every step shares the database): put it back afterwards
-        kept = con.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0][0]
-        con.execute("SET preserve_insertion_order = true")
-        try:
-            for name, table in frames.items():
-                con.register(name, table)
-            inclusion = Sheet.from_arrow(con.sql(INCLUSION_SQL, params={"periode": periode}).to_arrow_table())
-            exclusion = Sheet.from_arrow(con.sql(EXCLUSION_SQL, params={"periode": periode}).to_arrow_table())
-            unregistered = Sheet.from_arrow(con.sql(UNREGISTERED_SQL, params={"periode": periode}).to_arrow_table())
-            books = con.sql(BOOKS_SQL, params={"periode": periode}).to_arrow_table().sort_by("kode_desa").to_pylist()
-            counts = {(k, p): (d, c) for k, p, d, c in con.execute(SUMMARY_SQL, {"periode": periode}).fetchall()}
-            reasons = con.execute("SELECT prioritas, teks, verifikasi FROM alasan ORDER BY prioritas, kode").fetchall()
-        finally:
-            con.execute(f"SET preserve_insertion_order = {'true' if kept else 'false'}")
+        for name, table in frames.items():
+            con.register(name, table)
+        inclusion = Sheet.from_arrow(con.sql(INCLUSION_SQL, params={"periode": periode}).to_arrow_table())
+        exclusion = Sheet.from_arrow(con.sql(EXCLUSION_SQL, params={"periode": periode}).to_arrow_table())
+        unregistered = Sheet.from_arrow(con.sql(UNREGISTERED_SQL, params={"periode": periode}).to_arrow_table())
+        books = con.sql(BOOKS_SQL, params={"periode": periode}).to_arrow_table().sort_by("kode_desa").to_pylist()
+        counts = {(k, p): (d, c) for k, p, d, c in con.execute(SUMMARY_SQL, {"periode": periode}).fetchall()}
+        reasons = con.execute("SELECT prioritas, teks, verifikasi FROM alasan ORDER BY prioritas, kode").fetchall()
     queried = time.perf_counter() - started
     programs = {key: p["nama"] for key, p in rules.programs.items()}
 
