@@ -30,6 +30,12 @@ def _sql(name: str, level: str | None = None) -> str:
 def _write(context: AssetExecutionContext, storage: DuckDBStorage, name: str, sql: str, summary: str, **params) -> dict:
     periode = context.partition_key
     rows = storage.replace_partition_from_sql(f"main.{name}", periode, sql, params={"periode": periode, **params})
+    return _written(context, storage, name, rows, summary)
+
+
+def _written(context: AssetExecutionContext, storage: DuckDBStorage, name: str, rows: int, summary: str) -> dict:
+    """After main.<name>'s partition was written: its comments, a log line and the metadata (rows, summary)."""
+    periode = context.partition_key
     apply_comments(storage, name)
     context.log.info("%s %s: %d rows", name, periode, rows)
     return {"baris": rows, "ringkasan": MetadataValue.md(storage.query(summary, [periode]).to_markdown(index=False))}
@@ -48,17 +54,16 @@ def individu(context: AssetExecutionContext, storage: DuckDBStorage) -> Material
         PartitionWrite("main.ditolak", _sql("individu_ditolak"), where={"tahap": "tunggal", "sumber": "dukcapil"}),
         PartitionWrite("main.individu", _sql("individu", "individu"))], params={"periode": periode})
     apply_comments(storage, "ditolak")
-    apply_comments(storage, "individu")
     if rejected:
         context.log.warning("individu %s: %d living Dukcapil rows whose NIK cannot identify the person, in ditolak (tahap tunggal)",
                             periode, rejected)
-    context.log.info("individu %s: %d rows", periode, rows)
-    summary = storage.query("""
+    metadata = _written(context, storage, "individu", rows, """
         SELECT kode_kabupaten, count(*) AS individu, count(*) FILTER (ada_di_dtks) AS di_dtks, count(*) FILTER (ada_di_p3ke) AS di_p3ke,
                count(*) FILTER (ada_di_regsosek) AS di_regsosek, count(*) FILTER (sumber_variabel IS NULL) AS tanpa_variabel,
                count(*) FILTER (nik_bentuk <> 'ok') AS nik_tanggal_mustahil, count(*) FILTER (no_kk_bentuk <> 'ok') AS kk_tidak_layak
-        FROM main.individu WHERE periode = ? GROUP BY 1 ORDER BY 1""", [periode])
-    return MaterializeResult(metadata={"baris": rows, "ringkasan": MetadataValue.md(summary.to_markdown(index=False)), "ditolak": rejected})
+        FROM main.individu WHERE periode = ? GROUP BY 1 ORDER BY 1""")
+    metadata["ditolak"] = rejected
+    return MaterializeResult(metadata=metadata)
 
 
 @asset(group_name=GROUP, partitions_def=quarterly, deps=[individu, "wilayah"], kinds={"duckdb"},
