@@ -199,6 +199,8 @@ def _run(args) -> int:
         bad_checks = [c for c in checks if not c.passed]
         status = "ok" if result.success and not bad_checks else "FAILED"
         print(f"{key}: run {status}; {len(checks) - len(bad_checks)}/{len(checks)} checks passed")
+        for step, message in _step_failures(result):
+            print(f"  step failed: {step}: {message}")
         for c in bad_checks:
             print(f"  check failed: {c.asset_key.to_user_string()} {c.check_name}: {c.description or ''}")
         if status != "ok":
@@ -226,6 +228,26 @@ def _locked_error(result) -> str | None:
                 return error.message.split(": ", 1)[-1].strip()
             error = error.cause or error.context
     return None
+
+
+def _step_failures(result) -> list[tuple[str, str]]:
+    """(step, message) of every failed step: the message of the error the step raised (for a
+    Failure, its description), not Dagster's wrapper around it; masked (it may hold a value)."""
+    from .privacy import mask_error
+
+    failures = []
+    for event in result.all_events:
+        if event.event_type_value != "STEP_FAILURE":
+            continue
+        error = event.event_specific_data.error
+        while error is not None and error.cause is not None and error.cls_name.startswith("Dagster"):
+            error = error.cause
+        message = (error.message if error is not None else "unknown error").strip()
+        prefix = message.split(": ", 1)[0]
+        if error is not None and (prefix == error.cls_name or prefix.endswith("." + error.cls_name)):
+            message = message[len(prefix) + 2:]  # "dagster._core.definitions.events.Failure: ..."
+        failures.append((event.step_key, mask_error(message.split("\n\n")[0].strip())))
+    return failures
 
 
 def _print_summary(defs, quarters: list[str]) -> None:

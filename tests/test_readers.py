@@ -1,6 +1,7 @@
 """Tests of the extract readers (dtsen_pipeline.sources.readers) on tiny hand-made files."""
 
 import datetime as dt
+import re
 import zipfile
 
 import openpyxl
@@ -217,6 +218,9 @@ def _inventory_rows(path, spec) -> int:
     ("NIK,Nama Anggota\n1,A\n\n\n2,B\n", 2, 2),                     # blank lines inside
     ('NIK,Nama Anggota\n1,"A\nJL. MAWAR"\n2,B\n\n', 2, 2),           # a line break inside quotes, and one at the end
     ("NIK,Nama Anggota\n1,A\n2,B", 2, 0),                             # no newline after the last line
+    ("NIK,Nama Anggota\r1,A\r2,B\r", 2, 0),                          # old Mac line ends (CR only)
+    ("NIK,Nama Anggota\n1,A\rX\n2,B\n", 3, 0),                       # a stray CR splits a line: 'X' is rejected
+    ('NIK,Nama Anggota\n1,"A\n2,B\n3,C\n', 3, 0),                     # an unclosed quote on line 2
 ])
 def test_csv_every_line_the_inventory_counts_is_a_record_or_counted_empty(tmp_path, text, records, kosong):
     path = _write(tmp_path / "data.csv", text.encode())
@@ -294,13 +298,13 @@ def test_parquet_read_by_duckdb_gives_read_extracts_text(tmp_path):
     """The Parquet fast path (DuckDB reads the file into its table) writes what the Arrow reader
     would: the same text for every type, the same trimming, the same row numbers."""
     spec = {"pattern": "*.parquet", "format": "parquet", "required": ["id"],
-            "columns": {"id": "id", "nik": "nik", "tgl": "tgl", "jumlah": "jumlah", "aktif": "aktif", "nilai": "nilai",
+            "columns": {"id": "id", "angka": "angka", "tgl": "tgl", "jumlah": "jumlah", "aktif": "aktif", "nilai": "nilai",
                         "waktu": "waktu", "kode": "kode", "teks": "teks", "kecil": "kecil", "kk": "kk",
                         "kode_desa": {"concat": ["prop", "kab"], "widths": [2, 3]}}}
     n = 9
     table = pa.table({
         "id": pa.array(range(n), pa.int64()),
-        "nik": pa.array([3403000000000050.0, None, 1.5, float("nan"), float("inf"), -0.0, 1e20, 2.0 ** 63, -7.0]),
+        "angka": pa.array([3403000000000050.0, None, 1.5, float("nan"), float("inf"), -0.0, 1e20, 2.0 ** 63, -7.0]),
         "tgl": pa.array([dt.date(1985, 7, 3), None] + [dt.date(2001, 12, 31)] * (n - 2)),
         "jumlah": pa.array([0, 12, None, -3, 5, 6, 7, 8, 9], pa.int16()),
         "aktif": pa.array([True, False, None] * 3),
@@ -476,3 +480,127 @@ def test_every_file_of_a_synthetic_quarter_is_read(tmp_path):
                     niks = [n for n in result.table.column("nik").to_pylist() if n]
                     assert not [n for n in niks if "e" in n or ("." in n and "E+" not in n)], path  # no float text
     assert seen >= 20
+
+
+# ---------------------------------------------------------------- broken text, recovered or refused
+
+
+def _numbered_rows(n):
+    return [[f"34030147038500{i:02d}", f"NAMA {i}", "0012", "PETANI"] for i in range(1, n + 1)]
+
+
+@pytest.mark.parametrize("block", [None, 64])  # 64: a record larger than pyarrow's block, as a big file's swallowed rest
+def test_csv_unclosed_quote_costs_its_line_only(tmp_path, monkeypatch, block):
+    from dtsen_pipeline.sources import readers
+
+    if block:
+        monkeypatch.setattr(readers, "CSV_BLOCK", block)
+    lines = _csv_text(_numbered_rows(8)).split("\r\n")
+    lines[3] = lines[3].replace("NAMA 3", '"NAMA 3')   # line 4 opens a quote nobody closes
+    path = _write(tmp_path / "data.csv", "\r\n".join(lines).encode())
+    result = read_extract(path, SPEC)
+    assert result.table.column("_baris").to_pylist() == [2, 3, 5, 6, 7, 8, 9]
+    assert result.table.column("nama").to_pylist() == [f"NAMA {i}" for i in (1, 2, 4, 5, 6, 7, 8)]
+    assert result.rejected.to_pylist() == [{"_baris": 4, "kolom": None, "alasan_kode": "kutip_tak_tertutup",
+                                            "alasan": result.rejected.column("alasan")[0].as_py()}]
+    assert "lines 5-9 are read on their own" in result.rejected.column("alasan")[0].as_py()
+    assert _inventory_rows(path, SPEC) == result.rows_read + result.kosong == 8
+
+
+def test_csv_legitimate_line_break_inside_quotes_is_not_taken_for_an_unclosed_quote(tmp_path):
+    rows = _numbered_rows(3)
+    rows[1][1] = "NAMA 2\nRT 03, RW 01"  # quoted, over two lines, with the delimiter inside
+    result = read_extract(_write(tmp_path / "data.csv", _csv_text(rows).encode()), SPEC)
+    assert result.rejected.num_rows == 0
+    assert result.table.column("nama").to_pylist() == ["NAMA 1", "NAMA 2\nRT 03, RW 01", "NAMA 3"]
+    assert result.table.column("_baris").to_pylist() == [2, 3, 5]
+
+
+def test_csv_utf8_with_a_byte_of_another_encoding_is_refused_naming_the_lines(tmp_path):
+    text = _csv_text([[NIK, "JOSÉ", "0012", "PETANI"], [NIK, "JÖRG", "0013", "PETANI"]]).encode()
+    text = text.replace("JÖRG".encode(), b"J\xd6RG")  # cp1252 Ö typed into a UTF-8 file
+    with pytest.raises(ExtractError) as err:
+        read_extract(_write(tmp_path / "data.csv", text), SPEC)
+    message = str(err.value)
+    assert "mixes text encodings" in message and "line 2" in message and "line 3" in message
+    assert "JOS" not in message and NIK not in message
+
+
+def test_csv_cp1252_with_an_accent_before_a_non_breaking_space_is_still_cp1252(tmp_path):
+    rows = [[NIK, "ANDRÉ\u00a0", "0012", "PETANI"], [NIK, "RENÉ", "0013", "PETANI"], [NIK, "JÖRG", "0014", "PETANI"]]
+    result = read_extract(_write(tmp_path / "data.csv", _csv_text(rows).encode("cp1252")), SPEC)
+    assert result.encoding == "cp1252"
+    assert result.table.column("nama").to_pylist() == ["ANDRÉ", "RENÉ", "JÖRG"]
+
+
+def test_xlsx_date_cell_with_a_time_of_day_gives_the_date(tmp_path):
+    path = _workbook(tmp_path / "p3ke_3403.xlsx", [["P-1", NIK, dt.datetime(2005, 1, 1, 8, 15), None, None, None],
+                                                   ["P-2", NIK, "JL. A: 3", None, None, None]])
+    result = read_extract(path, XLSX_SPEC)
+    assert result.table.column("tgl_lahir").to_pylist() == ["2005-01-01", "JL. A: 3"]
+
+
+def test_xlsx_without_its_dimension_is_counted_and_read_alike(tmp_path):
+    path = _workbook(tmp_path / "p3ke_3403.xlsx", [["P-1", NIK], ["P-2", NIK], [None, None], ["P-3", NIK]])
+    with zipfile.ZipFile(path) as src:
+        entries = [(info, src.read(info)) for info in src.infolist()]
+    with zipfile.ZipFile(path, "w") as dst:  # some exporters write no <dimension> (openpyxl then knows no size)
+        for info, data in entries:
+            dst.writestr(info, re.sub(rb"<dimension[^>]*/>", b"", data) if info.filename == "xl/worksheets/sheet1.xml" else data)
+    from dtsen_pipeline.sources.inventory import describe_file
+
+    described = describe_file(path, XLSX_SPEC)
+    result = read_extract(path, XLSX_SPEC)
+    assert result.rows_read == 3
+    assert described["galat"] is None and described["kolom_wajib_hilang"] == ""
+    assert described["baris"] == result.rows_read + result.kosong == 4
+
+
+@pytest.mark.parametrize("mutate, headers", [
+    ("header", "nik,NAMA_ANGGOTA,Kode\n"),       # case and '_' for space, as the reader matches them
+    ("bom", None),                                # a BOM while the mapping says cp1252
+])
+def test_inventory_matches_headers_as_the_reader_does(tmp_path, mutate, headers):
+    from dtsen_pipeline.sources.inventory import describe_file
+
+    spec = dict(SPEC, encoding="cp1252")
+    text = _csv_text(ROWS)
+    if headers:
+        text = headers + text.split("\r\n", 1)[1]
+    data = (b"\xef\xbb\xbf" if mutate == "bom" else b"") + text.encode("utf-8")
+    path = _write(tmp_path / "data.csv", data)
+    read_extract(path, spec)  # the reader takes it
+    described = describe_file(path, spec)
+    assert described["galat"] is None and described["kolom_wajib_hilang"] == ""
+
+
+def test_inventory_says_what_the_reader_says_of_a_broken_file(tmp_path):
+    from dtsen_pipeline.sources.inventory import describe_file
+
+    cases = {
+        "utf16.csv": (_csv_text(ROWS).encode("utf-16"), SPEC, "save it as CSV UTF-8"),
+        "empty.csv": (b"", SPEC, "file is empty (0 bytes)"),
+        "page.xlsx": (b"<html><body>not a workbook</body></html>", XLSX_SPEC, "is not a readable .xlsx workbook"),
+    }
+    for name, (data, spec, expected) in cases.items():
+        described = describe_file(_write(tmp_path / name, data), spec)
+        assert expected in described["galat"], (name, described["galat"])
+        assert described["kolom_wajib_hilang"] is None
+
+
+def test_inventory_finds_a_sheet_whose_name_differs_in_case(tmp_path):
+    from dtsen_pipeline.sources.inventory import describe_file
+
+    path = _workbook(tmp_path / "p3ke_3403.xlsx", [["P-1", NIK]], sheet="ANGGOTA")
+    assert read_extract(path, XLSX_SPEC).rows_read == 1
+    described = describe_file(path, XLSX_SPEC)
+    assert described["galat"] is None and described["baris"] == 1
+
+
+def test_parquet_float_nik_above_two_to_the_53_is_refused(tmp_path):
+    spec = {"pattern": "*.parquet", "format": "parquet", "required": ["nik"], "columns": {"nik": "nik", "nama": "nama"}}
+    path = tmp_path / "regsosek.parquet"
+    pq.write_table(pa.table({"nik": pa.array([3403000000000050.0, 9471015505900007.0]), "nama": ["A", "B"]}), path)
+    assert sql_extract(path, spec) is None  # the fast path leaves it to read_extract, which says why
+    with pytest.raises(ExtractError, match="key column.*nik.*floating-point.*2\\^53"):
+        read_extract(path, spec)

@@ -4,6 +4,7 @@ the ingest stage reads the contents."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -15,30 +16,32 @@ import pyarrow.parquet as pq
 
 from ..privacy import mask_error
 from .mapping import native_headers
+from .readers import ExtractError, LineCounter, check_headers, header_key, sheet_header_and_extent, sheet_name
 
 COLUMNS = ["periode", "sumber", "berkas", "path", "format", "baris", "ukuran_byte", "sha256",
            "kolom_wajib_hilang", "kolom_tak_dikenal", "galat"]
 
 
 def _sha256_and_lines(path: Path) -> tuple[str, int, bytes]:
-    digest, lines, head, last = hashlib.sha256(), 0, b"", b""
+    """Checksum, line count (as the CSV reader counts lines: a lone CR is a line break too) and
+    the first 64 KiB of a file."""
+    digest, counter, head = hashlib.sha256(), LineCounter(), b""
     with path.open("rb") as fh:
         while chunk := fh.read(1 << 22):
             digest.update(chunk)
-            lines += chunk.count(b"\n")
+            counter.add(chunk)
             if not head:
                 head = chunk[:65536]
-            last = chunk[-1:]
-    if last and last != b"\n":
-        lines += 1  # a last line without a newline
-    return digest.hexdigest(), lines, head
+    lines, trailing_empty = counter.result()
+    return digest.hexdigest(), lines + trailing_empty, head
 
 
 def _decode(head: bytes, preferred: str) -> str:
-    for encoding in (preferred, "utf-8-sig", "cp1252"):
+    if head.startswith(codecs.BOM_UTF8):  # whatever the mapping says: the reader goes by the mark too
+        return head[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace")
+    for encoding in (preferred, "utf-8", "cp1252"):
         try:
-            text = head.decode(encoding)
-            return text[1:] if text.startswith("\ufeff") else text
+            return head.decode(encoding)
         except (UnicodeDecodeError, LookupError):
             continue
     return head.decode("latin-1")
@@ -57,7 +60,10 @@ def csv_headers(head: bytes, spec: dict) -> list[str]:
 
 
 def describe_file(path: Path, spec: dict) -> dict:
-    """Size, checksum, data rows and headers of one raw file; ``galat`` says why it is unreadable."""
+    """Size, checksum, data rows and headers of one raw file; ``galat`` says why it is unreadable.
+    Headers match the mapping as loosely as the reader matches them; when this quick look finds a
+    problem, the reader's own header check (`readers.check_headers`) decides and its message,
+    which says what to do, is the one kept."""
     out = {"format": spec["format"], "ukuran_byte": path.stat().st_size, "baris": None, "galat": None}
     try:
         if spec["format"] == "csv":
@@ -72,11 +78,9 @@ def describe_file(path: Path, spec: dict) -> dict:
             else:
                 book = openpyxl.load_workbook(path, read_only=True)
                 try:
-                    if spec["sheet"] not in book.sheetnames:
-                        raise ValueError(f"sheet {spec['sheet']!r} not found (sheets: {', '.join(book.sheetnames)})")
-                    ws = book[spec["sheet"]]
-                    headers = [str(c).strip() for c in next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ()) if c is not None]
-                    out["baris"] = max((ws.max_row or 1) - 1, 0)
+                    first_row, rows = sheet_header_and_extent(book[sheet_name(book.sheetnames, spec)])
+                    headers = [str(c).strip() for c in first_row if c is not None]
+                    out["baris"] = max(rows - 1, 0)
                 finally:
                     book.close()
     except Exception as exc:  # an unreadable file is described, not raised: the check reports it
@@ -88,9 +92,16 @@ def describe_file(path: Path, spec: dict) -> dict:
     for canonical in spec.get("required", []):
         native = spec["columns"][canonical]
         required.extend(native["concat"] if isinstance(native, dict) else [native])
-    norm = {h.strip().lower() for h in headers}
-    out["kolom_wajib_hilang"] = ", ".join(h for h in required if h.lower() not in norm) if not out["galat"] else None
-    out["kolom_tak_dikenal"] = ", ".join(h for h in headers if h.strip().lower() not in {w.lower() for w in wanted})
+    found = {header_key(h) for h in headers}
+    missing = [h for h in required if header_key(h) not in found]
+    if out["galat"] or missing:
+        try:
+            check_headers(path, spec)
+            out["galat"], missing = None, []  # the reader reads it after all
+        except ExtractError as exc:
+            out["galat"] = mask_error(str(exc))
+    out["kolom_wajib_hilang"] = ", ".join(missing) if not out["galat"] else None
+    out["kolom_tak_dikenal"] = ", ".join(h for h in headers if header_key(h) not in {header_key(w) for w in wanted})
     return out
 
 

@@ -126,9 +126,13 @@ def _display_name(path: Path) -> str:
 
 # ---------------------------------------------------------------- headers -> canonical columns
 
-def _norm(header: object) -> str:
-    """Header key for matching: case, surrounding and repeated spaces and ``_`` do not count."""
+def header_key(header: object) -> str:
+    """Header key for matching: case, surrounding and repeated spaces (a line break in a wrapped
+    cell too) and ``_`` do not count."""
     return " ".join(("" if header is None else str(header)).replace("_", " ").split()).casefold()
+
+
+_norm = header_key
 
 
 def _plan(headers: list[str], ctx: _Context) -> tuple[list[_Column], list[str]]:
@@ -274,9 +278,16 @@ def _read_csv(path: Path, ctx: _Context) -> ReadResult:
     if lines <= 1:  # the header alone
         arrays, bad = {p: pa.chunked_array([], pa.string()) for p in positions}, []
     else:
-        arrays, bad = _parse_csv(path, encoding, delimiter, len(headers), positions, ctx)
+        try:
+            arrays, bad = _parse_csv(path, encoding, delimiter, len(headers), positions, ctx)
+        except _UnclosedQuote:  # a record over 16 MB: a quote that swallows the rest of the file
+            return _read_csv_by_line(path, encoding, delimiter, len(headers), columns, positions, notes + plan_notes)
     rows_read = len(arrays[positions[0]]) + len(bad)
-    spans = None if lines - 1 == rows_read else _record_lines(path, encoding, delimiter, rows_read, notes)
+    try:
+        spans = None if lines - 1 == rows_read else _record_lines(path, encoding, delimiter, len(headers), rows_read, notes)
+    except _UnclosedQuote:  # a record swallowed whole lines: parse again line by line, rejecting the quote's line
+        del arrays
+        return _read_csv_by_line(path, encoding, delimiter, len(headers), columns, positions, notes + plan_notes)
     if spans is None:
         kosong = trailing if lines - 1 == rows_read else 0  # 0: records not matched to lines (noted; the check says so)
         if trailing:
@@ -303,33 +314,86 @@ def _detect_encoding(path: Path, ctx: _Context) -> tuple[str, tuple[int, int], l
     utf8_bad, lines = _scan_text(path, "utf-8")
     if not utf8_bad:
         return "utf-8", lines, []
-    cp1252_bad, lines = _scan_text(path, "cp1252")
+    try:
+        cp1252_bad, lines = _scan_text(path, "cp1252", mixed=True)
+    except _MixedEncoding as mixed:
+        raise ctx.error(f"mixes text encodings: it is UTF-8 (line {mixed.line} holds UTF-8 accented text) except line "
+                        f"{utf8_bad}, which is not valid UTF-8 (typed or pasted in another encoding). Fix that line, or "
+                        "save the whole file again as CSV UTF-8, and deliver it again.") from None
     if cp1252_bad:
         raise ctx.error(f"unreadable text encoding: not UTF-8 (first invalid byte on line {utf8_bad}) and not "
                         f"cp1252 (line {cp1252_bad}). Save the file as CSV UTF-8 and deliver it again.")
     return "cp1252", lines, [f"encoding cp1252 (not utf-8: first non-UTF-8 byte on line {utf8_bad})"]
 
 
-def _scan_text(path: Path, encoding: str) -> tuple[int | None, tuple[int, int]]:
+def line_breaks(data: bytes) -> int:
+    """Line breaks as pyarrow and Python's csv module count them: ``\\n``, ``\\r\\n`` and a lone ``\\r``
+    (old Mac line ends: Excel's "CSV (Macintosh)" writes them, and a stray one splits a line)."""
+    lf = data.count(b"\n")
+    cr = data.count(b"\r")
+    return lf + cr - data.count(b"\r\n") if cr else lf
+
+
+class LineCounter:
+    """Counts line breaks over consecutive chunks (a ``\\r\\n`` split between two chunks is one)."""
+
+    def __init__(self) -> None:
+        self.breaks, self.tail, self._cr = 0, b"", False
+
+    def add(self, chunk: bytes) -> None:
+        self.breaks += line_breaks(chunk) - (self._cr and chunk[:1] == b"\n")
+        self._cr = chunk[-1:] == b"\r"
+        self.tail = (self.tail + chunk[-4096:])[-4096:]
+
+    def result(self) -> tuple[int, int]:
+        if not self.tail:
+            return 0, 0
+        body = self.tail.rstrip(b"\r\n")
+        ending = line_breaks(self.tail[len(body):])  # the last line's own break, then one per empty line
+        return self.breaks - ending + 1, max(ending - 1, 0)
+
+
+def _scan_text(path: Path, encoding: str, mixed: bool = False) -> tuple[int | None, tuple[int, int]]:
     """Decode the whole file in chunks: (line of the first undecodable byte or None, (line count
-    without the empty lines at the end, those empty lines))."""
+    without the empty lines at the end, those empty lines)). With ``mixed`` (a file read as cp1252
+    because it is not UTF-8), raises `_MixedEncoding` when its non-ASCII bytes are mostly UTF-8
+    sequences, with no more stray bytes than sequences: a UTF-8 file with a few bytes of another
+    encoding, whose every accent cp1252 would turn into mojibake ('Ã©' for 'é'). A cp1252 accent
+    ('é' = 0xE9 before a letter) is no UTF-8 sequence."""
     decoder = codecs.getincrementaldecoder(encoding)()
-    newlines, tail = 0, b""
+    counter = LineCounter()
+    non_ascii, sequences, in_sequences, first_sequence = 0, 0, 0, None
     with path.open("rb") as fh:
         while chunk := fh.read(SCAN_CHUNK):
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as exc:
-                return newlines + chunk[:max(exc.start, 0)].count(b"\n") + 1, (0, 0)
-            newlines += chunk.count(b"\n")
-            tail = (tail + chunk[-4096:])[-4096:]
+                return counter.breaks + line_breaks(chunk[:max(exc.start, 0)]) + 1, (0, 0)
+            if mixed and not chunk.isascii():
+                data = np.frombuffer(chunk, dtype=np.uint8)
+                starts = np.flatnonzero((data[:-1] >= 0xC2) & (data[:-1] <= 0xF4) & (data[1:] >= 0x80) & (data[1:] <= 0xBF))
+                leads = data[starts]
+                non_ascii += int(np.count_nonzero(data >= 0x80))
+                sequences += len(starts)
+                in_sequences += 2 * len(starts) + int(np.count_nonzero(leads >= 0xE0)) + int(np.count_nonzero(leads >= 0xF0))
+                if len(starts) and first_sequence is None:
+                    first_sequence = counter.breaks + line_breaks(chunk[:int(starts[0])]) + 1
+            counter.add(chunk)
     try:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:  # a multi-byte sequence cut off at the end of the file
-        return newlines + 1, (0, 0)
-    body = tail.rstrip(b"\r\n")
-    ending = tail[len(body):].count(b"\n")  # the last line's own newline, then one per empty line
-    return None, (newlines - ending + 1, max(ending - 1, 0))
+        return counter.breaks + 1, (0, 0)
+    if sequences and non_ascii - in_sequences <= sequences:  # no more stray bytes than UTF-8 characters
+        raise _MixedEncoding(first_sequence)
+    return None, counter.result()
+
+
+class _MixedEncoding(Exception):
+    """A file that is not UTF-8 throughout but mostly holds UTF-8 text (first on the line given)."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
 
 
 def _first_line(path: Path, encoding: str) -> str:
@@ -368,9 +432,9 @@ def _parse_csv(path: Path, encoding: str, delimiter: str, width: int, positions:
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(used, pa.string()), include_columns=used))
     except pa.ArrowInvalid as exc:  # the message may quote file content: do not pass it on
-        hint = ("a record is larger than 16 MB, usually an unclosed quote (\") that makes one field swallow "
-                "the rest of the file" if "straddl" in str(exc) else "the CSV structure is broken")
-        raise ctx.error(f"cannot be parsed as CSV (delimiter {delimiter!r}, {encoding}): {hint}. "
+        if "straddl" in str(exc):  # a record larger than 16 MB: an unclosed quote swallowing the rest of the file
+            raise _UnclosedQuote() from None
+        raise ctx.error(f"cannot be parsed as CSV (delimiter {delimiter!r}, {encoding}): the CSV structure is broken. "
                         "Look for a field that opens a quote but never closes it, or export the file again.") from None
     if bad and threads:
         del table
@@ -387,31 +451,120 @@ class _Spans:
     blank: int = 0
 
 
-def _record_lines(path: Path, encoding: str, delimiter: str, rows_read: int, notes: list[str]) -> _Spans | None:
+def _record_lines(path: Path, encoding: str, delimiter: str, width: int, rows_read: int, notes: list[str]) -> _Spans | None:
     """Lines of each record when records and lines differ (blank lines, line breaks inside quotes),
     walking the file with Python's csv module, which splits records as pyarrow does. The usual file
-    (record n on line n) never comes here."""
+    (record n on line n) never comes here. Raises `_UnclosedQuote` when a record swallowed whole
+    records (`_swallowed`)."""
     first, last, blank, line = [], [], 0, 0
+    _unlimited_fields()
     with path.open(encoding=encoding, newline="") as fh:
-        reader = csv.reader(fh, delimiter=delimiter)
+        lines = _LineSource(fh)
+        reader = csv.reader(lines, delimiter=delimiter)
         for record in reader:
             if record:
+                if len(lines.record) > 1 and _swallowed([text for _, text in lines.record[1:]], delimiter, width):
+                    raise _UnclosedQuote()
                 first.append(line + 1)
                 last.append(reader.line_num)
             else:
                 blank += 1
             line = reader.line_num
+            lines.record.clear()
     if len(first) != rows_read + 1:
         notes.append("records could not be matched to lines: _baris counts records (header = 1), not lines")
         return None
     multi = [a for a, b in zip(first, last) if b > a]
     if multi:
         shown = ", ".join(map(str, multi[:5])) + (" ..." if len(multi) > 5 else "")
-        notes.append(f"{len(multi)} record(s) run over several lines (a line break inside quotes, or an unclosed "
-                     f"quote); they start on line(s) {shown}")
+        notes.append(f"{len(multi)} record(s) run over several lines (a line break inside quotes); "
+                     f"they start on line(s) {shown}")
     if blank:
         notes.append(f"{blank} blank line(s) skipped")
     return _Spans(np.asarray(first, dtype=np.int64), np.asarray(last, dtype=np.int64), blank)
+
+
+class _UnclosedQuote(Exception):
+    """A quote opened in a field and closed many lines later (or never): whole records inside one field."""
+
+
+class _LineSource:
+    """The lines of a text file (opened with ``newline=""``) for ``csv.reader``, keeping the
+    (line number, line) pairs of the record being read in ``record`` (the caller empties it after
+    each record) and reading ``pending`` pairs (pushed back, last first) before the file's next line."""
+
+    def __init__(self, fh) -> None:
+        self._lines, self.record, self.pending = enumerate(fh, start=1), [], []
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        numbered = self.pending.pop() if self.pending else next(self._lines)
+        self.record.append(numbered)
+        return numbered[1]
+
+
+def _swallowed(continuation: list[str], delimiter: str, width: int) -> bool:
+    """Whether the further lines of a record over several lines hold whole records: a line with
+    balanced quotes and exactly the header's number of fields. A field legitimately holding a line
+    break (an address over two lines) ends with its closing quote, so its last line's quotes are
+    unbalanced, and its other lines are parts of one field."""
+    if width < 2:
+        return False
+    return any(text.count('"') % 2 == 0 and len(next(csv.reader([text.rstrip("\r\n")], delimiter=delimiter), [])) == width
+               for text in continuation)
+
+
+def _read_csv_by_line(path: Path, encoding: str, delimiter: str, width: int, columns: list[_Column],
+                      positions: list[int], notes: list[str]) -> ReadResult:
+    """A CSV with an unclosed quote, parsed record by record in Python (slower than pyarrow, for this
+    broken file only): the line where the quote opens is rejected (`kutip_tak_tertutup`) and the
+    lines it swallowed are read again as records of their own, so one bad line costs one row."""
+    values: dict[int, list[str | None]] = {p: [] for p in positions}
+    baris, rejects, kosong, blank, unclosed = [], [], 0, 0, []
+    _unlimited_fields()
+    with path.open(encoding=encoding, newline="") as fh:
+        lines = _LineSource(fh)
+        reader = csv.reader(lines, delimiter=delimiter)
+        next(reader)  # the header
+        lines.record.clear()
+        for record in reader:
+            spanned, lines.record = lines.record, []
+            start, end = spanned[0][0], spanned[-1][0]
+            if not record:
+                blank += 1
+                continue
+            if len(spanned) > 1 and _swallowed([t for _, t in spanned[1:]], delimiter, width):
+                unclosed.append(start)
+                rejects.append({"_baris": start, "kolom": None, "alasan_kode": "kutip_tak_tertutup",
+                                "alasan": f"a quote (\") opened on this line runs on to line {end} and swallows whole "
+                                          f"records: the line is rejected and lines {start + 1}-{end} are read on their own"})
+                lines.pending.extend(reversed(spanned[1:]))  # read again, in order
+                continue
+            if len(record) != width:
+                reason = f"line has {len(record)} field(s), expected {width}"
+                if end > start:
+                    reason += f"; the record runs over lines {start}-{end} (an unclosed quote?)"
+                rejects.append({"_baris": start, "kolom": None, "alasan_kode": "baris_rusak", "alasan": reason})
+            else:
+                baris.append(start)
+                for p in positions:
+                    values[p].append(record[p])
+            kosong += end - start
+    shown = ", ".join(map(str, unclosed[:5])) + (" ..." if len(unclosed) > 5 else "")
+    notes.append(f"{len(unclosed)} line(s) open a quote they never close (line(s) {shown}): rejected, and the lines "
+                 "after each read on their own (parsed line by line, not by pyarrow)")
+    if blank:
+        notes.append(f"{blank} blank line(s) skipped")
+    arrays = {p: pa.chunked_array([pa.array(v, pa.string())]) for p, v in values.items()}
+    rejected = pa.Table.from_pylist(sorted(rejects, key=lambda r: r["_baris"]), schema=REJECTED_SCHEMA)
+    return _result(columns, arrays, np.asarray(baris, dtype=np.int64), rejected, notes, encoding, delimiter, kosong + blank)
+
+
+def _unlimited_fields() -> None:
+    """Python's csv refuses a field over 128 KiB (an unclosed quote makes one as long as the file)."""
+    csv.field_size_limit(max(csv.field_size_limit(), 1 << 40))
 
 
 def _kept_lines(spans: _Spans | None, bad: list[_BadRecord], rows_read: int) -> np.ndarray:
@@ -525,6 +678,15 @@ def _parquet_sql(path: Path, ctx: _Context) -> SqlExtract | None:
     if headers != pq.ParquetFile(path).schema_arrow.names:  # DuckDB renamed a duplicate name: read_extract says so
         return None
     columns, notes = _plan(headers, ctx)
+    def largest(p: int) -> float | None:
+        con = duckdb.connect()
+        try:
+            ref = '"' + headers[p].replace('"', '""') + '"'
+            return con.execute(f"SELECT max(abs({ref})) FROM read_parquet({_sql_text(str(path))})").fetchall()[0][0]
+        finally:
+            con.close()
+
+    _no_float_keys(columns, headers, [t in ("DOUBLE", "FLOAT") for t in types], largest, ctx)
     cleaned = {}
     for p in sorted({p for c in columns for p in c.positions}):
         if types[p] not in _PARQUET_TYPES:
@@ -556,8 +718,7 @@ def _read_xlsx(path: Path, ctx: _Context) -> ReadResult:
                         ".xls, or another file renamed. Open and save it as .xlsx in Excel, or export it again.") from None
     try:
         name, notes = _sheet(reader.sheet_names, ctx)
-        first_row = next(book[name].iter_rows(min_row=1, max_row=1, values_only=True), ())
-        sheet_rows = book[name].max_row or 1  # the sheet's extent, formatted empty rows included, as the inventory counts
+        first_row, sheet_rows = sheet_header_and_extent(book[name])  # formatted empty rows included, as the inventory counts
     finally:
         book.close()
     if not first_row or first_row[0] is None or not str(first_row[0]).strip():
@@ -569,6 +730,63 @@ def _read_xlsx(path: Path, ctx: _Context) -> ReadResult:
         raise ctx.error(f"sheet {name!r} cannot be read ({type(exc).__name__}); the workbook is corrupt. "
                         "Open and save it in Excel, or export it again.") from None
     return _sheet_result(table, ctx, notes, sheet_rows)
+
+
+def sheet_header_and_extent(ws) -> tuple[tuple, int]:
+    """Row 1 and the number of rows of a read-only openpyxl worksheet. Its size comes from the
+    sheet's <dimension>, which some exporters leave out or write as just A1; then the rows are
+    counted by streaming the sheet (and row 1 read to its last cell)."""
+    if ws.max_row is None or (ws.max_row <= 1 and (ws.max_column or 1) <= 1):
+        ws.reset_dimensions()
+        rows = 0
+        for rows, _ in enumerate(ws.iter_rows(values_only=True), start=1):
+            pass
+        ws.reset_dimensions()
+        return next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ()), max(rows, 1)
+    return next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ()), ws.max_row
+
+
+def sheet_name(sheet_names: list[str], spec: dict) -> str:
+    """The sheet of the workbook that the mapping entry ``spec`` names (matched loosely, as the reader
+    does); raises ExtractError naming the sheets there are."""
+    return _sheet(sheet_names, _Context("", spec, None, MAPPING_FILE))[0]
+
+
+def check_headers(path: str | Path, spec: dict, *, entry: str | None = None) -> None:
+    """The reader's verdict on a file's header row, without reading its rows: raises the
+    ExtractError `read_extract` would (encoding, delimiter, sheet, required columns), else returns."""
+    path = Path(path)
+    ctx = _Context(_display_name(path), spec, entry, MAPPING_FILE)
+    if path.stat().st_size == 0:
+        raise ctx.error("file is empty (0 bytes). Export the extract again.")
+    if spec["format"] == "csv":
+        encoding, _, _ = _detect_encoding(path, ctx)
+        header_line = _first_line(path, encoding)
+        if not header_line.strip():
+            raise ctx.error("line 1 is empty; the first line must be the header row.")
+        delimiter, _ = _pick_delimiter(header_line, spec.get("delimiter", ","))
+        _plan(next(csv.reader([header_line], delimiter=delimiter)), ctx)
+    elif spec["format"] == "xlsx":
+        try:
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+        except Exception as exc:
+            raise ctx.error(f"is not a readable .xlsx workbook ({type(exc).__name__}); it may be corrupt, an old "
+                            ".xls, or another file renamed. Open and save it as .xlsx in Excel, or export it again.") from None
+        try:
+            name, _ = _sheet(book.sheetnames, ctx)
+            first_row, _ = sheet_header_and_extent(book[name])
+        finally:
+            book.close()
+        if not first_row or first_row[0] is None or not str(first_row[0]).strip():
+            raise ctx.error(f"sheet {name!r} has no header starting in cell A1; put the column names in row 1 from column A.")
+        _plan([_cell_text(c) or "" for c in first_row], ctx)
+    else:
+        try:
+            headers = pq.ParquetFile(path).schema_arrow.names
+        except (pa.ArrowException, OSError) as exc:
+            raise ctx.error(f"is not a readable Parquet file ({type(exc).__name__}); it may be truncated or "
+                            "another file renamed. Export it again.") from None
+        _plan(headers, ctx)
 
 
 def _sheet(sheet_names: list[str], ctx: _Context) -> tuple[str, list[str]]:
@@ -611,12 +829,13 @@ def _sheet_result(table: pa.Table, ctx: _Context, notes: list[str], sheet_rows: 
 
 
 def _iso_dates(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
-    """Date cells, which fastexcel gives as 'YYYY-MM-DD 00:00:00', as 'YYYY-MM-DD'. The regular
-    expression runs only on a column holding such a cell (a cheap ends_with first: 2.4 -> 0.4 s
-    over P3KE's 18 sheets at scale 1.0)."""
-    if not pc.any(pc.ends_with(column, " 00:00:00")).as_py():
+    """Date cells, which fastexcel gives as 'YYYY-MM-DD HH:MM:SS', as 'YYYY-MM-DD': every date the
+    sources give is a day, and a time of day typed with one (a birth date at 08:15) would make it
+    unreadable for the next stage. The regular expression runs only on a column holding a ':' (a
+    cheap substring test first: 2.4 -> 0.4 s over P3KE's 18 sheets at scale 1.0)."""
+    if not pc.any(pc.match_substring(column, ":")).as_py():
         return column
-    return pc.replace_substring_regex(column, r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", r"\1")
+    return pc.replace_substring_regex(column, r"^(\d{4}-\d{2}-\d{2}) \d{2}:\d{2}:\d{2}(?:\.\d+)?$", r"\1")
 
 
 def _cell_text(value: object) -> str | None:
@@ -650,6 +869,8 @@ def _read_parquet(path: Path, ctx: _Context) -> ReadResult:
     except (pa.ArrowException, OSError) as exc:
         raise ctx.error(f"Parquet data cannot be read ({type(exc).__name__}); the file is corrupt. "
                         "Export it again.") from None
+    _no_float_keys(columns, headers, [pa.types.is_floating(f.type) for f in parquet.schema_arrow],
+                   lambda p: pc.max(pc.abs(table.column(positions.index(p)))).as_py(), ctx)
     arrays = {}
     for i, p in enumerate(positions):
         try:
@@ -658,6 +879,22 @@ def _read_parquet(path: Path, ctx: _Context) -> ReadResult:
             raise ctx.error(f"column {headers[p]} has type {table.schema.field(i).type}, which cannot be read "
                             "as text. Export it as a plain (text, number or date) column.") from None
     return _result(columns, arrays, np.arange(1, table.num_rows + 1, dtype=np.int64), _no_rejects(), notes)
+
+
+KEY_COLUMNS = ("nik", "no_kk", "id_sumber", "id_keluarga_sumber")  # identifiers: digits that must stay exact
+EXACT_FLOAT = 2.0 ** 53  # a double holds every integer below this exactly
+
+
+def _no_float_keys(columns: list[_Column], headers: list[str], floating: list[bool], largest, ctx: _Context) -> None:
+    """A NIK or KK stored as a floating-point number is exact below 2^53 (9 007 199 254 740 992);
+    above (Papua's 91-96 NIKs) the last digit may have changed and nothing can tell: a file with such
+    a value is refused. ``largest(position)`` gives the largest absolute value of a file column."""
+    bad = [headers[p] for c in columns if c.name in KEY_COLUMNS for p in c.positions
+           if floating[p] and (largest(p) or 0) >= EXACT_FLOAT]
+    if bad:
+        raise ctx.error(f"key column(s) {', '.join(bad)} are stored as floating-point numbers and hold values above "
+                        "2^53, whose last digits a floating-point number cannot keep (a NIK or KK may have changed). "
+                        "Export them as text (or 64-bit integers) and deliver the file again.")
 
 
 def _arrow_text(values: pa.ChunkedArray) -> pa.ChunkedArray:
