@@ -286,7 +286,7 @@ def _read_csv(path: Path, ctx: _Context) -> ReadResult:
     try:
         spans = None if lines - 1 == rows_read else _record_lines(path, encoding, delimiter, len(headers), rows_read, notes)
     except _UnclosedQuote:  # a record swallowed whole lines: parse again line by line, rejecting the quote's line
-        del arrays
+        arrays.clear()  # free the columns before the slower parse
         return _read_csv_by_line(path, encoding, delimiter, len(headers), columns, positions, notes + plan_notes)
     if spans is None:
         kosong = trailing if lines - 1 == rows_read else 0  # 0: records not matched to lines (noted; the check says so)
