@@ -132,20 +132,18 @@ def header_key(header: object) -> str:
     return " ".join(("" if header is None else str(header)).replace("_", " ").split()).casefold()
 
 
-_norm = header_key
-
 
 def _plan(headers: list[str], ctx: _Context) -> tuple[list[_Column], list[str]]:
     """Match the file's headers to the spec's columns; raise when the file cannot be used."""
     by_key: dict[str, list[int]] = {}
     for i, header in enumerate(headers):
-        if _norm(header):
-            by_key.setdefault(_norm(header), []).append(i)
+        if header_key(header):
+            by_key.setdefault(header_key(header), []).append(i)
     _check_duplicates(headers, by_key, ctx)
     columns, missing, notes = [], [], []
     for canonical, native in ctx.spec["columns"].items():
         parts = native["concat"] if isinstance(native, dict) else [native]
-        positions = [by_key.get(_norm(part), [None])[0] for part in parts]
+        positions = [by_key.get(header_key(part), [None])[0] for part in parts]
         if None in positions:
             role = f"part of {canonical}" if isinstance(native, dict) else canonical
             missing.extend((part, role, canonical) for part, pos in zip(parts, positions) if pos is None)
@@ -166,7 +164,7 @@ def _plan(headers: list[str], ctx: _Context) -> tuple[list[_Column], list[str]]:
 
 def _check_duplicates(headers: list[str], by_key: dict[str, list[int]], ctx: _Context) -> None:
     """Two file columns matching the same mapped header make the file ambiguous."""
-    wanted = {_norm(h) for h in _expected_headers(ctx.spec)}
+    wanted = {header_key(h) for h in _expected_headers(ctx.spec)}
     clashes = [" / ".join(repr(str(headers[i]).strip()) for i in idx)
                for key, idx in by_key.items() if len(idx) > 1 and key in wanted]
     if clashes:
@@ -186,8 +184,8 @@ def _header_texts(headers: list[str], ctx: _Context) -> list[str]:
     texts = [str(h).strip() for h in headers]
     if not any(_DATA_CELL.fullmatch(t) for t in texts):
         return texts
-    wanted = {_norm(h) for h in _expected_headers(ctx.spec)}
-    return [t if _norm(t) in wanted else str(mask_value(t)) for t in texts]
+    wanted = {header_key(h) for h in _expected_headers(ctx.spec)}
+    return [t if header_key(t) in wanted else str(mask_value(t)) for t in texts]
 
 
 def _missing_message(missing: list[tuple[str, str, str]], headers: list[str], ctx: _Context) -> str:
@@ -200,9 +198,9 @@ def _missing_message(missing: list[tuple[str, str, str]], headers: list[str], ct
 
 def _ignored_notes(headers: list[str], missing: list[tuple[str, str, str]], ctx: _Context) -> list[str]:
     """Notes on optional mapped columns the file lacks and on file columns nobody asked for."""
-    wanted = {_norm(h) for h in _expected_headers(ctx.spec)}
-    ignored = [t for h, t in zip(headers, _header_texts(headers, ctx)) if _norm(h) and _norm(h) not in wanted]
-    blank = sum(1 for h in headers if not _norm(h))
+    wanted = {header_key(h) for h in _expected_headers(ctx.spec)}
+    ignored = [t for h, t in zip(headers, _header_texts(headers, ctx)) if header_key(h) and header_key(h) not in wanted]
+    blank = sum(1 for h in headers if not header_key(h))
     notes = []
     if missing:
         notes.append("optional columns not in the file: " + ", ".join(f"{part} ({role})" for part, role, _ in missing))
@@ -265,14 +263,19 @@ class _BadRecord:
     actual: int
 
 
-def _read_csv(path: Path, ctx: _Context) -> ReadResult:
-    encoding, (lines, trailing), notes = _detect_encoding(path, ctx)
+def _csv_header(path: Path, ctx: _Context) -> tuple[str, tuple[int, int], str, list[str], list[str]]:
+    """(encoding, (lines, empty lines at the end), delimiter, headers, notes) of a CSV; raises
+    what makes the file unusable before its rows (encoding, an empty line 1)."""
+    encoding, lines, notes = _detect_encoding(path, ctx)
     header_line = _first_line(path, encoding)
     if not header_line.strip():
         raise ctx.error("line 1 is empty; the first line must be the header row.")
     delimiter, note = _pick_delimiter(header_line, ctx.spec.get("delimiter", ","))
-    notes += [note] if note else []
-    headers = next(csv.reader([header_line], delimiter=delimiter))
+    return encoding, lines, delimiter, next(csv.reader([header_line], delimiter=delimiter)), notes + ([note] if note else [])
+
+
+def _read_csv(path: Path, ctx: _Context) -> ReadResult:
+    encoding, (lines, trailing), delimiter, headers, notes = _csv_header(path, ctx)
     columns, plan_notes = _plan(headers, ctx)
     positions = sorted({p for c in columns for p in c.positions})
     if lines <= 1:  # the header alone
@@ -456,21 +459,19 @@ def _record_lines(path: Path, encoding: str, delimiter: str, width: int, rows_re
     walking the file with Python's csv module, which splits records as pyarrow does. The usual file
     (record n on line n) never comes here. Raises `_UnclosedQuote` when a record swallowed whole
     records (`_swallowed`)."""
-    first, last, blank, line = [], [], 0, 0
+    first, last, blank = [], [], 0
     _unlimited_fields()
     with path.open(encoding=encoding, newline="") as fh:
         lines = _LineSource(fh)
-        reader = csv.reader(lines, delimiter=delimiter)
-        for record in reader:
-            if record:
-                if len(lines.record) > 1 and _swallowed([text for _, text in lines.record[1:]], delimiter, width):
-                    raise _UnclosedQuote()
-                first.append(line + 1)
-                last.append(reader.line_num)
-            else:
+        for record in csv.reader(lines, delimiter=delimiter):
+            spanned, lines.record = lines.record, []
+            if not record:
                 blank += 1
-            line = reader.line_num
-            lines.record.clear()
+                continue
+            if len(spanned) > 1 and _swallowed([text for _, text in spanned[1:]], delimiter, width):
+                raise _UnclosedQuote()
+            first.append(spanned[0][0])
+            last.append(spanned[-1][0])
     if len(first) != rows_read + 1:
         notes.append("records could not be matched to lines: _baris counts records (header = 1), not lines")
         return None
@@ -543,10 +544,7 @@ def _read_csv_by_line(path: Path, encoding: str, delimiter: str, width: int, col
                 lines.pending.extend(reversed(spanned[1:]))  # read again, in order
                 continue
             if len(record) != width:
-                reason = f"line has {len(record)} field(s), expected {width}"
-                if end > start:
-                    reason += f"; the record runs over lines {start}-{end} (an unclosed quote?)"
-                rejects.append({"_baris": start, "kolom": None, "alasan_kode": "baris_rusak", "alasan": reason})
+                rejects.append(_wrong_width(start, end, len(record), width))
             else:
                 baris.append(start)
                 for p in positions:
@@ -586,7 +584,12 @@ def _csv_rejects(bad: list[_BadRecord], spans: _Spans | None) -> pa.Table:
 def _reject_row(bad: _BadRecord, spans: _Spans | None) -> dict:
     first = bad.number if spans is None else int(spans.first[bad.number - 1])
     last = first if spans is None else int(spans.last[bad.number - 1])
-    reason = f"line has {bad.actual} field(s), expected {bad.expected}"
+    return _wrong_width(first, last, bad.actual, bad.expected)
+
+
+def _wrong_width(first: int, last: int, actual: int, expected: int) -> dict:
+    """The `ditolak` row of a record (lines ``first``-``last``) with the wrong number of fields."""
+    reason = f"line has {actual} field(s), expected {expected}"
     if last > first:
         reason += f"; the record runs over lines {first}-{last} (an unclosed quote?)"
     return {"_baris": first, "kolom": None, "alasan_kode": "baris_rusak", "alasan": reason}
@@ -714,15 +717,13 @@ def _read_xlsx(path: Path, ctx: _Context) -> ReadResult:
         reader = fastexcel.read_excel(str(path))
         book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
     except Exception as exc:  # zip, XML and reader errors: all mean "not a usable workbook"
-        raise ctx.error(f"is not a readable .xlsx workbook ({type(exc).__name__}); it may be corrupt, an old "
-                        ".xls, or another file renamed. Open and save it as .xlsx in Excel, or export it again.") from None
+        raise _unreadable_workbook(ctx, exc) from None
     try:
         name, notes = _sheet(reader.sheet_names, ctx)
         first_row, sheet_rows = sheet_header_and_extent(book[name])  # formatted empty rows included, as the inventory counts
     finally:
         book.close()
-    if not first_row or first_row[0] is None or not str(first_row[0]).strip():
-        raise ctx.error(f"sheet {name!r} has no header starting in cell A1; put the column names in row 1 from column A.")
+    _check_header_in_a1(first_row, name, ctx)
     try:
         # eager: straight to one Arrow batch (15 % faster than a lazy sheet and to_arrow)
         table = pa.Table.from_batches([reader.load_sheet(name, header_row=None, dtypes="string", eager=True)])
@@ -752,6 +753,21 @@ def sheet_name(sheet_names: list[str], spec: dict) -> str:
     return _sheet(sheet_names, _Context("", spec, None, MAPPING_FILE))[0]
 
 
+def _unreadable_workbook(ctx: _Context, exc: Exception) -> ExtractError:
+    return ctx.error(f"is not a readable .xlsx workbook ({type(exc).__name__}); it may be corrupt, an old "
+                     ".xls, or another file renamed. Open and save it as .xlsx in Excel, or export it again.")
+
+
+def _check_header_in_a1(first_row: tuple, name: str, ctx: _Context) -> None:
+    if not first_row or first_row[0] is None or not str(first_row[0]).strip():
+        raise ctx.error(f"sheet {name!r} has no header starting in cell A1; put the column names in row 1 from column A.")
+
+
+def _unreadable_parquet(ctx: _Context, exc: Exception) -> ExtractError:
+    return ctx.error(f"is not a readable Parquet file ({type(exc).__name__}); it may be truncated or "
+                     "another file renamed. Export it again.")
+
+
 def check_headers(path: str | Path, spec: dict, *, entry: str | None = None) -> None:
     """The reader's verdict on a file's header row, without reading its rows: raises the
     ExtractError `read_extract` would (encoding, delimiter, sheet, required columns), else returns."""
@@ -760,32 +776,24 @@ def check_headers(path: str | Path, spec: dict, *, entry: str | None = None) -> 
     if path.stat().st_size == 0:
         raise ctx.error("file is empty (0 bytes). Export the extract again.")
     if spec["format"] == "csv":
-        encoding, _, _ = _detect_encoding(path, ctx)
-        header_line = _first_line(path, encoding)
-        if not header_line.strip():
-            raise ctx.error("line 1 is empty; the first line must be the header row.")
-        delimiter, _ = _pick_delimiter(header_line, spec.get("delimiter", ","))
-        _plan(next(csv.reader([header_line], delimiter=delimiter)), ctx)
+        _plan(_csv_header(path, ctx)[3], ctx)
     elif spec["format"] == "xlsx":
         try:
             book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
         except Exception as exc:
-            raise ctx.error(f"is not a readable .xlsx workbook ({type(exc).__name__}); it may be corrupt, an old "
-                            ".xls, or another file renamed. Open and save it as .xlsx in Excel, or export it again.") from None
+            raise _unreadable_workbook(ctx, exc) from None
         try:
             name, _ = _sheet(book.sheetnames, ctx)
             first_row, _ = sheet_header_and_extent(book[name])
         finally:
             book.close()
-        if not first_row or first_row[0] is None or not str(first_row[0]).strip():
-            raise ctx.error(f"sheet {name!r} has no header starting in cell A1; put the column names in row 1 from column A.")
+        _check_header_in_a1(first_row, name, ctx)
         _plan([_cell_text(c) or "" for c in first_row], ctx)
     else:
         try:
             headers = pq.ParquetFile(path).schema_arrow.names
         except (pa.ArrowException, OSError) as exc:
-            raise ctx.error(f"is not a readable Parquet file ({type(exc).__name__}); it may be truncated or "
-                            "another file renamed. Export it again.") from None
+            raise _unreadable_parquet(ctx, exc) from None
         _plan(headers, ctx)
 
 
@@ -793,7 +801,7 @@ def _sheet(sheet_names: list[str], ctx: _Context) -> tuple[str, list[str]]:
     wanted = ctx.spec["sheet"]
     if wanted in sheet_names:
         return wanted, []
-    loose = [name for name in sheet_names if _norm(name) == _norm(wanted)]
+    loose = [name for name in sheet_names if header_key(name) == header_key(wanted)]
     if len(loose) == 1:
         return loose[0], [f"sheet matched loosely: {loose[0]!r} -> {wanted!r}"]
     raise ctx.error(f"sheet {wanted!r} not found; the workbook has sheets: {', '.join(sheet_names)}. "
@@ -806,7 +814,7 @@ def _sheet_result(table: pa.Table, ctx: _Context, notes: list[str], sheet_rows: 
     Rows with no value under a header, and the empty rows to the sheet's extent (``sheet_rows``,
     formatted but empty rows count there), are counted as `kosong`."""
     headers = [_cell_text(table.column(i)[0].as_py()) if table.num_rows else None for i in range(table.num_columns)]
-    while headers and _norm(headers[-1]) == "":
+    while headers and header_key(headers[-1]) == "":
         headers.pop()
     columns, plan_notes = _plan([h or "" for h in headers], ctx)
     positions = sorted({p for c in columns for p in c.positions})
@@ -860,8 +868,7 @@ def _read_parquet(path: Path, ctx: _Context) -> ReadResult:
         parquet = pq.ParquetFile(path)
         headers = parquet.schema_arrow.names
     except (pa.ArrowException, OSError) as exc:
-        raise ctx.error(f"is not a readable Parquet file ({type(exc).__name__}); it may be truncated or "
-                        "another file renamed. Export it again.") from None
+        raise _unreadable_parquet(ctx, exc) from None
     columns, notes = _plan(headers, ctx)
     positions = sorted({p for c in columns for p in c.positions})
     try:
