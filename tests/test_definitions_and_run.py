@@ -33,7 +33,7 @@ def test_definitions_load_with_an_asset_and_check_per_source(tiny_world, tmp_pat
     assert defs.resolve_schedule_def("dtsen_kuartalan_schedule").cron_schedule == "0 0 1 */3 *"
     checks = defs.resolve_asset_graph().asset_check_keys
     assert {c.asset_key for c in checks} == {AssetKey(k) for k in keys - evaluation}  # every asset is checked
-    assert {c.name for c in checks} >= {"berkas_lengkap", "baris_lengkap", "nilai_variabel", "mutu_dukcapil",
+    assert {c.name for c in checks} >= {"berkas_lengkap", "baris_lengkap", "nilai_variabel", "tanggal_terbaca", "mutu_dukcapil",
                                         "satu_baris_per_rekaman", "satu_ke_satu", "id_unik", "anggota_lengkap",
                                         "rekaman_lengkap", "rekaman_disimpan_ada"}
 

@@ -84,23 +84,31 @@ def test_every_published_table_and_column_has_a_comment(con):
     assert rows(con, "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND table_name LIKE 'stg_%'") == [(0,)]
 
 
-def test_unfit_values_become_null_are_counted_and_a_lean_mapping_still_works(tiny_world, tmp_path, capsys):
+def _rewrite_field(path, column, every, value):
+    """Put ``value(old)`` into ``column`` of every ``every``-th data row of a DTKS CSV; the file
+    line numbers changed."""
+    lines = path.read_text(encoding="cp1252").splitlines(keepends=True)
+    col = [h.strip('"') for h in lines[0].rstrip("\r\n").split(";")].index(column)
+    changed = []
+    for i in range(1, len(lines), every):
+        fields = lines[i].rstrip("\r\n").split(";")
+        fields[col] = value(fields[col])
+        lines[i] = ";".join(fields) + "\n"
+        changed.append(i + 1)
+    path.write_text("".join(lines), encoding="cp1252")
+    return changed
+
+
+def test_unfit_values_and_dates_become_null_are_counted_and_a_lean_mapping_still_works(tiny_world, tmp_path, capsys):
     world, _ = tiny_world
     data = tmp_path / "data"
     quarter = data / "raw" / QUARTER
     shutil.copytree(world / "raw" / QUARTER, quarter)
     # DTKS writes a floor area of 'abc' in every 10th family row
-    path = next((quarter / "dtks").glob("dtks_keluarga*.csv"))
-    lines = path.read_text(encoding="cp1252").splitlines(keepends=True)
-    header = lines[0].rstrip("\r\n").split(";")
-    col = [h.strip('"') for h in header].index("LUAS_LANTAI")
-    broken = 0
-    for i in range(1, len(lines), 10):
-        fields = lines[i].rstrip("\r\n").split(";")
-        fields[col] = '"abc"'
-        lines[i] = ";".join(fields) + "\n"
-        broken += 1
-    path.write_text("".join(lines), encoding="cp1252")
+    broken = len(_rewrite_field(next((quarter / "dtks").glob("dtks_keluarga*.csv")), "LUAS_LANTAI", 10, lambda _: '"abc"'))
+    # and a birth date with dots (31.10.1973) in every 300th person row, under 1 % (the GX not-null
+    # tolerance, which catches a whole file in another format, stays green)
+    dotted = _rewrite_field(next((quarter / "dtks").glob("dtks_individu*.csv")), "TGL_LAHIR", 300, lambda old: old.replace("/", "."))
     # a regency team's mapping without the optional pekerjaan and jumlah_usaha columns of DTKS persons
     mapping = yaml.safe_load(DEFAULT_MAPPING.read_text(encoding="utf-8"))
     for column in ("pekerjaan", "jumlah_usaha"):
@@ -111,10 +119,16 @@ def test_unfit_values_become_null_are_counted_and_a_lean_mapping_still_works(tin
     assert main(["run", "--data", str(data), "--db", str(db), "--mapping", str(lean), "--sampai", "standardise"]) == 1  # the warning check fails
     out = capsys.readouterr().out
     assert re.search(rf"stg_keluarga nilai_variabel: dtks.luas_lantai: {broken} of \d+ values unreadable", out)
-    assert len(re.findall("check failed", out)) == 1
+    # the dates: counted with their file, the mapping's format, their shape (no value) and their lines
+    first = ", ".join(str(n) for n in dotted[:5])
+    assert re.search(rf"stg_individu tanggal_terbaca: dtks/dtks_individu.csv tgl_lahir: {len(dotted)} of \d+ dates are not in the "
+                     rf"mapping's date_format '%d/%m/%Y' nor YYYY-MM-DD \(written like 99\.99\.9999 \({len(dotted)}\); lines {first}\) and are NULL", out)
+    assert len(re.findall("check failed", out)) == 2
     c = duckdb.connect(str(db), read_only=True)
     try:
         assert rows(c, "SELECT count(*) FROM standardise.stg_keluarga WHERE sumber = 'dtks' AND luas_lantai IS NULL") == [(broken,)]
+        # the rows themselves are kept (conservation), with no birth date
+        assert rows(c, "SELECT count(*) FROM standardise.stg_individu WHERE sumber = 'dtks' AND tgl_lahir IS NULL") == [(len(dotted),)]
         assert rows(c, "SELECT count(pekerjaan), count(jumlah_usaha) FROM standardise.stg_individu WHERE sumber = 'dtks'") == [(0, 0)]
         assert rows(c, "SELECT count(pekerjaan) > 0 FROM standardise.stg_individu WHERE sumber = 'dukcapil'") == [(True,)]
     finally:
