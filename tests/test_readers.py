@@ -229,6 +229,27 @@ def test_csv_every_line_the_inventory_counts_is_a_record_or_counted_empty(tmp_pa
     assert _inventory_rows(path, SPEC) == result.rows_read + result.kosong
 
 
+def test_inventory_checksum_and_lines_over_many_chunks(tmp_path):
+    """The checksum is hashed in a worker thread chunk by chunk (4 MiB) while the lines are counted:
+    both must be those of the whole file, in order, with a CRLF split between two chunks."""
+    import hashlib
+
+    from dtsen_pipeline.sources.inventory import _sha256_and_lines, describe_file
+
+    chunk, line = 1 << 22, b"3403014703850001,SITI AMINAH BINTI ABDUL\r\n"
+    body = b"".join(line.replace(b"0001", b"%04d" % (i % 10000)) for i in range(300_000))
+    for pad in range(len(line)):  # header padding so that the first chunk ends between a CR and its LF
+        data = b"NIK,Nama Anggota" + b" " * pad + b"\r\n" + body
+        if data[chunk - 1:chunk + 1] == b"\r\n":
+            break
+    assert len(data) > 3 * chunk and data[chunk - 1:chunk + 1] == b"\r\n"
+    path = _write(tmp_path / "besar.csv", data)
+    described = describe_file(path, SPEC)
+    assert described["sha256"] == hashlib.sha256(data).hexdigest()
+    assert _sha256_and_lines(path, count_lines=False)[0] == described["sha256"]
+    assert described["baris"] == 300_000
+
+
 def test_xlsx_every_row_of_the_sheet_is_a_record_or_counted_empty(tmp_path):
     from openpyxl.styles import PatternFill
 
