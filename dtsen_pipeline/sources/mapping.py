@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pandas as pd
@@ -44,7 +45,24 @@ def load_mapping(path: str | Path | None = None) -> dict:
                     raise MappingError(f"{where}.columns.{canonical}: concat and widths must have the same length")
             if spec["format"] == "csv" and "delimiter" not in spec:
                 raise MappingError(f"{where}: csv needs a `delimiter`")
+            if spec.get("date_format") is not None and not _reads_dates(spec["date_format"]):
+                raise MappingError(f"{where}: date_format {spec['date_format']!r} does not read a date: write it with strftime "
+                                   "codes for day, month and year, e.g. '%d/%m/%Y' for 31/12/1985 or '%Y%m%d' for 19851231")
     return sources
+
+
+def _reads_dates(fmt) -> bool:
+    """Whether a date written with ``fmt`` reads back as that date (day, month and year all in it).
+    'dd/mm/yyyy' or a typo like '%d/%m/%Q' would otherwise make every date of the file NULL, or
+    fail the standardise step with DuckDB's parse error."""
+    if not isinstance(fmt, str):
+        return False
+    fmt = fmt.replace("%-", "%")  # DuckDB's unpadded %-d, %-m: Python's %d and %m read those too
+    probe = dt.date(1985, 12, 31)
+    try:
+        return dt.datetime.strptime(probe.strftime(fmt), fmt).date() == probe
+    except ValueError:
+        return False
 
 
 def native_headers(spec: dict) -> list[str]:
