@@ -221,11 +221,27 @@ def _inventory_rows(path, spec) -> int:
     ("NIK,Nama Anggota\r1,A\r2,B\r", 2, 0),                          # old Mac line ends (CR only)
     ("NIK,Nama Anggota\n1,A\rX\n2,B\n", 3, 0),                       # a stray CR splits a line: 'X' is rejected
     ('NIK,Nama Anggota\n1,"A\n2,B\n3,C\n', 3, 0),                     # an unclosed quote on line 2
+    ("NIK,Nama Anggota\n1,A\n,\n2,B\n , \n", 2, 2),                    # delimiter-only rows, as a spreadsheet exports them
 ])
 def test_csv_every_line_the_inventory_counts_is_a_record_or_counted_empty(tmp_path, text, records, kosong):
     path = _write(tmp_path / "data.csv", text.encode())
     result = read_extract(path, SPEC)
     assert (result.rows_read, result.kosong) == (records, kosong)
+    assert _inventory_rows(path, SPEC) == result.rows_read + result.kosong
+
+
+def test_csv_records_with_no_value_are_counted_empty_not_read_as_people(tmp_path):
+    """Excel saves the rows it has formatted as ';;;;': without this they became rows of every
+    table with no NIK, no name, nothing (phantom persons). Over several parse blocks, each kept
+    record keeps its own line number."""
+    lines = ["NIK,Nama Anggota"] + ["," if i % 1000 == 7 else f"{3403000000000000 + i},NAMA {i}" for i in range(300_000)]
+    path = _write(tmp_path / "data.csv", ("\n".join(lines) + "\n").encode())
+    result = read_extract(path, SPEC)
+    assert (result.rows_read, result.kosong) == (299_700, 300) and result.rejected.num_rows == 0
+    baris, nik = result.table.column("_baris").to_pylist(), result.table.column("nik").to_pylist()
+    assert all(int(n) - 3403000000000000 == b - 2 for b, n in zip(baris, nik))
+    assert "300 record(s) with no value in any column the mapping reads skipped" in " ".join(result.notes)
+    assert "line(s) 9, 1009, 2009, 3009, 4009, ...)" in " ".join(result.notes)
     assert _inventory_rows(path, SPEC) == result.rows_read + result.kosong
 
 

@@ -244,10 +244,30 @@ def _result(columns: list[_Column], arrays: dict[int, pa.ChunkedArray], baris: n
     positions = list(arrays)
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="dtsen-bersih") as pool:
         cleaned = dict(zip(positions, pool.map(lambda pos: _clean(arrays.pop(pos)), positions)))
+    cleaned, baris, empty = _without_empty_records(cleaned, baris)
+    if len(empty):
+        notes.append(f"{len(empty)} record(s) with no value in any column the mapping reads skipped (e.g. ';;;;' rows "
+                     f"a spreadsheet exports; line(s) {', '.join(str(n) for n in empty[:5])}{', ...' if len(empty) > 5 else ''})")
+        kosong += len(empty)
     data = {"_baris": pa.array(baris, pa.int64())}
     data.update({c.name: _canonical(c, cleaned) for c in columns})
     table = pa.table(data)
     return ReadResult(table, rejected, table.num_rows + rejected.num_rows, encoding, delimiter, notes, kosong)
+
+
+def _without_empty_records(cleaned: dict[int, pa.ChunkedArray], baris: np.ndarray
+                           ) -> tuple[dict[int, pa.ChunkedArray], np.ndarray, np.ndarray]:
+    """Drop the records whose every read column is empty (a CSV line of delimiters only, as a
+    spreadsheet exports rows it has formatted: no person, no family, but a row in every table),
+    giving their line numbers; a sheet's such rows are skipped before (`_sheet_result`)."""
+    filled = None
+    for column in cleaned.values():
+        present = pc.is_valid(column)
+        filled = present if filled is None else pc.or_(filled, present)
+    if filled is None or pc.all(filled).as_py() is not False:
+        return cleaned, baris, baris[:0]
+    keep = filled.to_numpy() if isinstance(filled, pa.Array) else filled.combine_chunks().to_numpy(zero_copy_only=False)
+    return {p: pc.filter(c, filled) for p, c in cleaned.items()}, baris[keep], baris[~keep]
 
 
 def _no_rejects() -> pa.Table:

@@ -18,4 +18,4 @@ COMMENT ON COLUMN sources.berkas_dibaca.sumber IS 'Source as named in the column
 COMMENT ON COLUMN sources.berkas_dibaca.berkas IS 'File kind within the source (e.g. individu, keluarga)';
 COMMENT ON COLUMN sources.berkas_dibaca.file IS 'File path relative to the quarter folder';
 COMMENT ON COLUMN sources.berkas_dibaca.baris_rekaman IS 'Records read: rows of the text table plus rows in ditolak';
-COMMENT ON COLUMN sources.berkas_dibaca.baris_kosong IS 'Lines or sheet rows holding no record: blank lines, the further lines of a record that runs over several (a line break inside quotes), sheet rows with no value under any header, empty (formatted) rows at the end of a sheet';
+COMMENT ON COLUMN sources.berkas_dibaca.baris_kosong IS 'Lines or sheet rows holding no record: blank lines, the further lines of a record that runs over several (a line break inside quotes), CSV lines and sheet rows with no value in any column the mapping reads (;;;; rows), empty (formatted) rows at the end of a sheet';
