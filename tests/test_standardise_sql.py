@@ -13,7 +13,8 @@ from dtsen_pipeline.synthetic.names import VARIANT_EXAMPLES
 @pytest.fixture(scope="module")
 def con():
     con = duckdb.connect()
-    for name in ("nama_baku.sql", "nik.sql"):
+    con.execute("CREATE MACRO kode_sumber(sumber, kolom, teks) AS CAST(NULL AS VARCHAR)")  # the mapping's, for nilai.sql
+    for name in ("nama_baku.sql", "nik.sql", "nilai.sql"):
         con.execute((SQL_DIR / "standardise" / name).read_text())
     yield con
     con.close()
@@ -58,6 +59,37 @@ def test_nik_decoding(con, nik, bentuk, lahir, jk):
     assert got[0] == bentuk
     if bentuk in ("ok", "placeholder") and len(nik or "") == 16 and nik[6:8].isdigit() and int(nik[6:8]) <= 71:
         assert got[1] == lahir and got[2] == jk
+
+
+@pytest.mark.parametrize(("written", "kept", "bentuk"), [
+    ("'3403146007670001", "3403146007670001", "ok"),         # Excel's text marker, typed in by hand
+    ("3403.1405.0943.0001", "3403140509430001", "ok"),       # grouped as on a printed card
+    ("3401 0455 1224 0001", "3401045512240001", "ok"),
+    ("3403-1405-0943-0001", "3403140509430001", "ok"),
+    (" 3403014703850001 ", "3403014703850001", "ok"),
+    ("'340301470385000", "'340301470385000", "bukan_16_digit"),   # 15 digits stay what they are
+    ("3403 0147 0385 00011", "3403 0147 0385 00011", "bukan_16_digit"),
+    ("3,40301E+15", "3,40301E+15", "notasi_ilmiah"),          # a decimal-comma spreadsheet
+    ("NIK 3403014703850001", "NIK 3403014703850001", "bukan_16_digit"),
+    ("", None, "kosong"),
+])
+def test_nik_written_with_separators_is_kept_as_its_16_digits(con, written, kept, bentuk):
+    assert con.execute("SELECT nik_baku(?), nik_bentuk(nik_baku(?))", [written, written]).fetchall()[0] == (kept, bentuk)
+
+
+@pytest.mark.parametrize(("lahir", "umur"), [
+    ("2019-12-31", 5), ("2020-01-01", 5), ("2020-01-02", 4),
+    ("2025-01-01", 0), ("2025-02-15", 0), ("2025-03-31", 0),    # born in the quarter: in the extract, age 0
+    ("2025-04-01", None),                                        # after the quarter: an error, no age
+])
+def test_age_on_the_quarter_counts_a_child_born_during_it(con, lahir, umur):
+    assert one(con, "SELECT umur_kuartal(CAST(? AS DATE), '2025-01-01')", lahir) == umur
+
+
+def test_a_nik_of_a_child_born_during_the_quarter_is_read_in_this_century(con):
+    # born 15 February 2025, a girl (55 = 15 + 40), in the extract of the quarter starting 1 January
+    assert one(con, "SELECT nik_tgl_lahir('3401075502250001', akhir_kuartal('2025-01-01'))") == dt.date(2025, 2, 15)
+    assert one(con, "SELECT akhir_kuartal('2025-10-01')") == dt.date(2025, 12, 31)
 
 
 def _nik_birth_rule(day: int, month: int, yy: int, on: dt.date) -> dt.date | None:
@@ -142,8 +174,15 @@ def test_mapping_codes_become_a_macro_that_the_typing_macros_use():
         rows = c.execute("""SELECT jenis_kelamin_baku('dtks', ' LAKI-LAKI '), jenis_kelamin_baku('regsosek', '2'),
                                    jenis_kelamin_baku('dtks', '2'), jenis_kelamin_baku('survei', 'p'),
                                    teks_baku('dtks', 'hubungan_keluarga', ' istri '), kode_sumber('dukcapil', 'pekerjaan', 'x'),
-                                   tanggal_sumber('dtks', 'tgl_lahir', '03/07/1985')""").fetchall()
+                                   tanggal_sumber('dtks', 'tgl_lahir', '03/07/1985'),
+                                   -- P3KE's mapping says Laki-laki; one regency's workbook writes LAKI-LAKI, another laki-laki
+                                   jenis_kelamin_baku('p3ke', 'LAKI-LAKI'), jenis_kelamin_baku('p3ke', 'laki-laki'),
+                                   jenis_kelamin_baku('dtks', 'Perempuan'),
+                                   -- an occupation typed with two spaces or a non-breaking one is still the ASN's
+                                   teks_baku('dukcapil', 'pekerjaan', 'Pegawai  Negeri' || chr(160) || 'Sipil'),
+                                   -- a two-digit year under %Y: DuckDB reads the year 85, which is no date of a living person
+                                   tanggal_sumber('dtks', 'tgl_lahir', '15/07/85'), tanggal_sumber('dtks', 'tgl_lahir', '15/07/1885')""").fetchall()
     finally:
         c.close()
     # DTKS's '2' is no code of DTKS: not guessed; a plain 'p' still reads as P
-    assert rows == [("L", "P", None, "P", "ISTRI", None, dt.date(1985, 7, 3))]
+    assert rows == [("L", "P", None, "P", "ISTRI", None, dt.date(1985, 7, 3), "L", "L", "P", "PEGAWAI NEGERI SIPIL", None, dt.date(1885, 7, 15))]

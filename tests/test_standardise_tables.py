@@ -109,6 +109,17 @@ def test_unfit_values_and_dates_become_null_are_counted_and_a_lean_mapping_still
     # and a birth date with dots (31.10.1973) in every 300th person row, under 1 % (the GX not-null
     # tolerance, which catches a whole file in another format, stays green)
     dotted = _rewrite_field(next((quarter / "dtks").glob("dtks_individu*.csv")), "TGL_LAHIR", 300, lambda old: old.replace("/", "."))
+    # NIKs written as people type them: Excel's apostrophe in every 400th row, 4-digit groups in every 401st
+    niks = {}
+    def typed(fmt):
+        def write(old):
+            nik = old.strip('"')
+            niks[nik] = fmt(nik)
+            return '"' + niks[nik] + '"'
+        return write
+    _rewrite_field(next((quarter / "dtks").glob("dtks_individu*.csv")), "NIK", 400, typed(lambda n: "'" + n))
+    _rewrite_field(next((quarter / "dtks").glob("dtks_individu*.csv")), "NIK", 401,
+                   typed(lambda n: " ".join(n[i:i + 4] for i in range(0, 16, 4)) if len(n) == 16 else n))
     # a regency team's mapping without the optional pekerjaan and jumlah_usaha columns of DTKS persons
     mapping = yaml.safe_load(DEFAULT_MAPPING.read_text(encoding="utf-8"))
     for column in ("pekerjaan", "jumlah_usaha"):
@@ -122,11 +133,15 @@ def test_unfit_values_and_dates_become_null_are_counted_and_a_lean_mapping_still
     # the dates: counted with their file, the mapping's format, their shape (no value) and their lines
     first = ", ".join(str(n) for n in dotted[:5])
     assert re.search(rf"stg_individu tanggal_terbaca: dtks/dtks_individu.csv tgl_lahir: {len(dotted)} of \d+ dates are not in the "
-                     rf"mapping's date_format '%d/%m/%Y' nor YYYY-MM-DD \(written like 99\.99\.9999 \({len(dotted)}\); lines {first}\) and are NULL", out)
+                     rf"mapping's date_format '%d/%m/%Y' nor YYYY-MM-DD, or before 1800 \(written like 99\.99\.9999 \({len(dotted)}\); lines {first}\) and are NULL", out)
     assert len(re.findall("check failed", out)) == 2
     c = duckdb.connect(str(db), read_only=True)
     try:
         assert rows(c, "SELECT count(*) FROM standardise.stg_keluarga WHERE sumber = 'dtks' AND luas_lantai IS NULL") == [(broken,)]
+        # the typed NIKs are read as their 16 digits
+        usable = {n: w for n, w in niks.items() if len(n) == 16 and n.isdigit() and w != n}
+        got = dict(rows(c, f"SELECT nik, nik_bentuk FROM standardise.stg_individu WHERE sumber = 'dtks' AND nik IN ({', '.join(repr(n) for n in usable)})"))
+        assert len(usable) > 40 and set(got) == set(usable) and set(got.values()) <= {"ok", "placeholder", "tanggal_mustahil"}
         # the rows themselves are kept (conservation), with no birth date
         assert rows(c, "SELECT count(*) FROM standardise.stg_individu WHERE sumber = 'dtks' AND tgl_lahir IS NULL") == [(len(dotted),)]
         assert rows(c, "SELECT count(pekerjaan), count(jumlah_usaha) FROM standardise.stg_individu WHERE sumber = 'dtks'") == [(0, 0)]

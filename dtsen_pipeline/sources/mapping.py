@@ -10,6 +10,7 @@ import yaml
 
 DEFAULT_MAPPING = Path(__file__).with_name("mapping.yaml")
 FORMATS = ("csv", "xlsx", "parquet")
+EARLIEST_DATE = "1800-01-01"  # a source date before this is a typing error (a two-digit year read as 0085)
 # libyaml's parser when PyYAML was built with it (the wheels are): the same documents, ~10 times faster
 # than the pure-Python one, and the mapping is read at every step of a run
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -97,21 +98,26 @@ def _quote(text) -> str:
 def date_macro_sql(peta_tanggal) -> str:
     """``tanggal_sumber(sumber, kolom, teks)``: a DuckDB macro parsing a source's date text with
     the format its mapping gives (DuckDB needs constant formats, so the rules become one CASE);
-    ISO dates otherwise. Returns NULL for text that is not a date."""
+    ISO dates otherwise. Returns NULL for text that is not a date, and for a year before 1800:
+    DuckDB's %Y also reads two digits, so 15/07/85 under '%d/%m/%Y' would be the year 85."""
     cases = "".join(
         f"\n        WHEN sumber = {_quote(r.sumber)} AND kolom = {_quote(r.kolom)} THEN try_strptime(teks, {_quote(r.format)})"
         for r in peta_tanggal.drop_duplicates(["sumber", "kolom", "format"]).itertuples())
-    return ("CREATE OR REPLACE MACRO tanggal_sumber(sumber, kolom, teks) AS CAST(coalesce(CASE"
-            + cases + "\n        END, try_strptime(teks, '%Y-%m-%d')) AS DATE);")
+    return ("CREATE OR REPLACE MACRO _tanggal_sumber(sumber, kolom, teks) AS CAST(coalesce(CASE"
+            + cases + "\n        END, try_strptime(teks, '%Y-%m-%d')) AS DATE);\n"
+            "CREATE OR REPLACE MACRO tanggal_sumber(sumber, kolom, teks) AS\n"
+            f"    CASE WHEN _tanggal_sumber(sumber, kolom, teks) >= DATE '{EARLIEST_DATE}' THEN _tanggal_sumber(sumber, kolom, teks) END;")
 
 
 def code_macro_sql(peta_kode) -> str:
     """``kode_sumber(sumber, kolom, teks)``: a DuckDB macro giving the canonical value the
-    mapping's `codes` assign to a source value (e.g. DTKS's LAKI-LAKI -> L); NULL when the
-    mapping has no rule for it."""
+    mapping's `codes` assign to a source value (e.g. DTKS's LAKI-LAKI -> L), matched ignoring case
+    and surrounding spaces (one regency's workbook writes Laki-laki, another LAKI-LAKI); NULL when
+    the mapping has no rule for it."""
+    rules = peta_kode.assign(kunci=peta_kode["nilai_sumber"].str.strip().str.upper())
     cases = "".join(
-        f"\n        WHEN sumber = {_quote(r.sumber)} AND kolom = {_quote(r.kolom)} AND trim(teks) = {_quote(r.nilai_sumber)}"
+        f"\n        WHEN sumber = {_quote(r.sumber)} AND kolom = {_quote(r.kolom)} AND upper(trim(teks)) = {_quote(r.kunci)}"
         f" THEN {_quote(r.nilai_baku)}"
-        for r in peta_kode.drop_duplicates(["sumber", "kolom", "nilai_sumber"]).itertuples())
+        for r in rules.drop_duplicates(["sumber", "kolom", "kunci"]).itertuples())
     return ("CREATE OR REPLACE MACRO kode_sumber(sumber, kolom, teks) AS CASE"
             + cases + "\n        ELSE CAST(NULL AS VARCHAR) END;")

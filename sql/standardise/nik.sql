@@ -2,7 +2,8 @@
 -- 40 added to the day for women + serial (4). These macros decode it and classify how it looks,
 -- so that a NIK that cannot be trusted is flagged, not used.
 
--- How the NIK looks: ok | kosong (missing) | notasi_ilmiah (a spreadsheet wrote it as 3.40301E+15)
+-- How the NIK looks: ok | kosong (missing) | notasi_ilmiah (a spreadsheet wrote it as 3.40301E+15,
+-- or 3,40301E+15 in a decimal-comma locale)
 -- | bukan_16_digit | placeholder (one repeated digit, 1234567890123456, region 000000, serial 0000)
 -- | tanggal_mustahil (month 00 or > 12, day 00, 32-40 or > 71).
 -- Written for speed (it runs on every NIK and KK of every source, 20 M values at scale 1.0): the
@@ -14,7 +15,7 @@ CREATE OR REPLACE MACRO _nik_bentuk(t) AS
     CASE
         WHEN t IS NULL OR t IN ('', '-', '0') THEN 'kosong'
         WHEN NOT regexp_full_match(t, '[0-9]{16}') THEN
-            CASE WHEN regexp_full_match(t, '[0-9]\.?[0-9]*[Ee]\+?[0-9]+') THEN 'notasi_ilmiah' ELSE 'bukan_16_digit' END
+            CASE WHEN regexp_full_match(t, '[0-9][.,]?[0-9]*[Ee]\+?[0-9]+') THEN 'notasi_ilmiah' ELSE 'bukan_16_digit' END
         WHEN t = repeat(left(t, 1), 16) OR t IN ('1234567890123456', '0123456789012345')
              OR substr(t, 1, 6) = '000000' OR substr(t, 13, 4) = '0000' THEN 'placeholder'
         WHEN substr(t, 9, 2) NOT BETWEEN '01' AND '12'
@@ -26,6 +27,22 @@ CREATE OR REPLACE MACRO _nik_bentuk(t) AS
 
 CREATE OR REPLACE MACRO nik_bentuk(nik) AS _nik_bentuk(trim(nik));
 
+-- A NIK or KK as text, as the pipeline keeps it: trimmed, and when it is 16 digits written with
+-- an Excel text marker or separators ('3403146007670001, 3403.1405.0943.0001, 3401 0455 1224 0001,
+-- 3403-1405-0943-0001) those 16 digits, so that nik_bentuk judges the number and not its
+-- writing. Anything else (15 or 17 digits, letters, 3.40301E+15) is left as written for
+-- nik_bentuk to flag. The usual 16 characters are passed through without a regular expression.
+CREATE OR REPLACE MACRO _nik_baku(t) AS
+    CASE
+        WHEN t IS NULL OR t = '' THEN NULL
+        WHEN length(t) = 16 THEN t
+        WHEN regexp_full_match(t, '''?[0-9][0-9 .\-]*[0-9]') AND length(regexp_replace(t, '[^0-9]', '', 'g')) = 16
+             THEN regexp_replace(t, '[^0-9]', '', 'g')
+        ELSE t
+    END;
+
+CREATE OR REPLACE MACRO nik_baku(nik) AS _nik_baku(trim(nik));
+
 CREATE OR REPLACE MACRO nik_kode_kecamatan(nik) AS substr(nik, 1, 6);
 
 CREATE OR REPLACE MACRO nik_jenis_kelamin(nik) AS
@@ -33,7 +50,7 @@ CREATE OR REPLACE MACRO nik_jenis_kelamin(nik) AS
          WHEN TRY_CAST(substr(nik, 7, 2) AS INTEGER) BETWEEN 1 AND 31 THEN 'L' END;
 
 -- Birth date encoded in the NIK; the century is the latest one that does not put the birth after
--- the reference date (the quarter). NULL when the date does not exist (e.g. 31 February). Built
+-- the reference date (the stages give the quarter's last day). NULL when the date does not exist (e.g. 31 February). Built
 -- from numbers (make_date) and the century chosen by comparing YYYYMMDD as numbers, one date made
 -- per NIK: 2000+yy and 1900+yy are leap years alike except for yy = 00, where only 2000 is, so a
 -- date that does not exist in 20yy does not exist in 19yy either (every DDMMYY of every century

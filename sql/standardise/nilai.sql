@@ -11,13 +11,30 @@ CREATE OR REPLACE MACRO umur_pada(tgl_lahir, pada) AS
     date_diff('year', tgl_lahir, pada)
     - CASE WHEN month(pada) * 100 + day(pada) < month(tgl_lahir) * 100 + day(tgl_lahir) THEN 1 ELSE 0 END;
 
+-- The quarter's last day: extracts are taken during the quarter, so a child born after its first
+-- day is in them (the quarter's date checks allow birth dates up to here).
+CREATE OR REPLACE MACRO akhir_kuartal(periode) AS CAST(CAST(periode AS DATE) + INTERVAL 3 MONTH - INTERVAL 1 DAY AS DATE);
+
+-- Age on the quarter's first day as the stages use it: 0 for a child born later in the quarter
+-- (not -1: PKH's early-childhood component and the PMT's children count them), NULL for a birth
+-- date after the quarter's end (an error; the date checks count it).
+CREATE OR REPLACE MACRO umur_kuartal(tgl_lahir, periode) AS
+    CASE WHEN tgl_lahir <= akhir_kuartal(periode) THEN greatest(umur_pada(tgl_lahir, CAST(periode AS DATE)), 0) END;
+
 -- Sex as L or P: the mapping's code for the source (kode_sumber, generated from the mapping's
 -- `codes` before this file), else L or P as written.
 CREATE OR REPLACE MACRO jenis_kelamin_baku(sumber, teks) AS
     coalesce(kode_sumber(sumber, 'jenis_kelamin', teks),
              CASE upper(trim(teks)) WHEN 'L' THEN 'L' WHEN 'P' THEN 'P' END);
 
+-- Runs of spaces, tabs or non-breaking spaces inside a text as one space ('PEGAWAI  NEGERI SIPIL'
+-- is the ASN occupation the targeting rules look for); the regular expression only where there is
+-- such a run.
+CREATE OR REPLACE MACRO spasi_tunggal(t) AS
+    CASE WHEN contains(t, '  ') OR contains(t, chr(9)) OR contains(t, chr(160))
+         THEN regexp_replace(t, '[\s\x{00A0}]+', ' ', 'g') ELSE t END;
+
 -- A coded text column (relationship, occupation, life status): the mapping's code for the
--- source, else the text upper-cased and trimmed.
+-- source, else the text upper-cased, trimmed and with single spaces.
 CREATE OR REPLACE MACRO teks_baku(sumber, kolom, teks) AS
-    coalesce(kode_sumber(sumber, kolom, teks), nullif(upper(trim(teks)), ''));
+    coalesce(kode_sumber(sumber, kolom, teks), nullif(spasi_tunggal(upper(trim(teks))), ''));

@@ -23,12 +23,12 @@ nama AS (
 bersih AS (
     SELECT
         m.*,
-        nullif(trim(m.nik), '') AS nik_teks,
-        nik_bentuk(m.nik) AS nik_bentuk_baku,
+        nik_baku(m.nik) AS nik_teks,
+        nik_bentuk(nik_baku(m.nik)) AS nik_bentuk_baku,
         n.nama_baku,
         tanggal_sumber(m.sumber, 'tgl_lahir', m.tgl_lahir) AS tgl_lahir_baku,
         jenis_kelamin_baku(m.sumber, m.jenis_kelamin) AS jk_baku,
-        coalesce(m.no_kk, k.no_kk_keluarga) AS no_kk_baku,
+        nik_baku(coalesce(m.no_kk, k.no_kk_keluarga)) AS no_kk_baku,
         CASE WHEN m.sumber = 'regsosek' THEN d.kode ELSE coalesce(m.kode_desa, k.kode_desa) END AS kode_desa_baku,
         coalesce(m.alamat, k.alamat) AS alamat_baku
     FROM mentah m
@@ -41,7 +41,7 @@ dekode AS (
     SELECT
         b.*,
         CASE WHEN b.nik_bentuk_baku = 'ok' THEN nik_kode_kecamatan(b.nik_teks) END AS nik_kec,
-        CASE WHEN b.nik_bentuk_baku = 'ok' THEN nik_tgl_lahir(b.nik_teks, $periode) END AS nik_tgl,
+        CASE WHEN b.nik_bentuk_baku = 'ok' THEN nik_tgl_lahir(b.nik_teks, akhir_kuartal($periode)) END AS nik_tgl,
         CASE WHEN b.nik_bentuk_baku = 'ok' THEN nik_jenis_kelamin(b.nik_teks) END AS nik_jk
     FROM bersih b
 )
@@ -59,7 +59,7 @@ SELECT
     b.nama,
     b.nama_baku,
     b.tgl_lahir_baku AS tgl_lahir,
-    umur_pada(b.tgl_lahir_baku, CAST($periode AS DATE)) AS umur,
+    umur_kuartal(b.tgl_lahir_baku, $periode) AS umur,
     b.jk_baku AS jenis_kelamin,
     teks_baku(b.sumber, 'hubungan_keluarga', b.hubungan_keluarga) AS hubungan_keluarga,
     teks_baku(b.sumber, 'pekerjaan', b.pekerjaan) AS pekerjaan,

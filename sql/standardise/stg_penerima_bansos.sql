@@ -19,8 +19,8 @@ teks AS (
     SELECT
         m.*,
         n.nama_baku,
-        nullif(trim(m.nik), '') AS nik_teks,
-        nullif(trim(m.no_kk), '') AS no_kk_teks,
+        nik_baku(m.nik) AS nik_teks,
+        nik_baku(m.no_kk) AS no_kk_teks,
         nullif(trim(m.kode_desa), '') AS kode_desa_teks,
         tanggal_sumber(m.sumber, 'tgl_lahir', m.tgl_lahir) AS tgl_lahir_baku,
         jenis_kelamin_baku(m.sumber, m.jenis_kelamin) AS jk_baku
@@ -33,7 +33,7 @@ bersih AS (
 ),
 dekode AS (
     SELECT b.*,
-           CASE WHEN b.nik_bentuk_baku = 'ok' THEN nik_tgl_lahir(b.nik_teks, $periode) END AS nik_tgl,
+           CASE WHEN b.nik_bentuk_baku = 'ok' THEN nik_tgl_lahir(b.nik_teks, akhir_kuartal($periode)) END AS nik_tgl,
            CASE WHEN b.nik_bentuk_baku = 'ok' THEN nik_jenis_kelamin(b.nik_teks) END AS nik_jk
     FROM bersih b
 )
