@@ -247,10 +247,13 @@ def test_region_reference(broken):
     con.execute("INSERT INTO main.wilayah SELECT * FROM main.wilayah WHERE tingkat = 'kecamatan' AND baris % 10 = 0")
     con.execute("UPDATE main.wilayah SET kode = substr(kode, 1, 6) || '99' WHERE tingkat = 'desa' AND baris % 7 = 0")
     con.execute("UPDATE main.wilayah SET kode_induk = '9999' WHERE tingkat = 'kecamatan' AND baris % 9 = 0")
+    # two villages given one BPS code: REGSOSEK's families there would be joined to both
+    con.execute("""UPDATE main.wilayah SET kode_bps = (SELECT min(kode_bps) FROM main.wilayah WHERE tingkat = 'desa')
+                   WHERE tingkat = 'desa' AND kode = (SELECT max(kode) FROM main.wilayah WHERE tingkat = 'desa')""")
     con.close()
     wilayah = _run(storage, "wilayah", None, quarter)
     assert _failed(wilayah) == {("kode", "be_unique"), ("kode", "match_regex"), ("kode_sesuai_tingkat", "be_in_set"),
-                                ("induk_ada", "be_in_set")}
+                                ("induk_ada", "be_in_set"), ("kode_bps", "be_unique")}
     assert wilayah.severity == AssetCheckSeverity.ERROR and wilayah.metadata["baris_sumber"].value > 0
 
 

@@ -109,6 +109,9 @@ def test_unfit_values_and_dates_become_null_are_counted_and_a_lean_mapping_still
     # and a birth date with dots (31.10.1973) in every 300th person row, under 1 % (the GX not-null
     # tolerance, which catches a whole file in another format, stays green)
     dotted = _rewrite_field(next((quarter / "dtks").glob("dtks_individu*.csv")), "TGL_LAHIR", 300, lambda old: old.replace("/", "."))
+    # a region reference that capitalises its levels ("Desa"), as a hand-edited one does
+    reference = next((quarter / "referensi").glob("wilayah*.csv"))
+    reference.write_text(reference.read_text(encoding="utf-8").replace('"desa"', '"Desa"'), encoding="utf-8")
     # NIKs written as people type them: Excel's apostrophe in every 400th row, 4-digit groups in every 401st
     niks = {}
     def typed(fmt):
@@ -138,6 +141,9 @@ def test_unfit_values_and_dates_become_null_are_counted_and_a_lean_mapping_still
     c = duckdb.connect(str(db), read_only=True)
     try:
         assert rows(c, "SELECT count(*) FROM standardise.stg_keluarga WHERE sumber = 'dtks' AND luas_lantai IS NULL") == [(broken,)]
+        # every REGSOSEK family's BPS village code still finds its Kemendagri village
+        assert rows(c, "SELECT count(*) FROM standardise.stg_keluarga WHERE sumber = 'regsosek' AND kode_desa IS NULL") == [(0,)]
+        assert rows(c, "SELECT count(*) FROM standardise.stg_individu WHERE NOT kode_desa_dikenal") == [(0,)]
         # the typed NIKs are read as their 16 digits
         usable = {n: w for n, w in niks.items() if len(n) == 16 and n.isdigit() and w != n}
         got = dict(rows(c, f"SELECT nik, nik_bentuk FROM standardise.stg_individu WHERE sumber = 'dtks' AND nik IN ({', '.join(repr(n) for n in usable)})"))

@@ -8,10 +8,10 @@ WITH keluarga AS (
     SELECT sumber, id_keluarga_sumber, kode_desa, alamat, no_kk AS no_kk_keluarga FROM ({{keluarga}})
 ),
 desa AS (
-    SELECT kode, kode_bps FROM sources.wilayah_referensi WHERE periode = $periode AND tingkat = 'desa'
+    SELECT kode, kode_bps FROM sources.wilayah_referensi WHERE periode = $periode AND lower(tingkat) = 'desa'
 ),
 kecamatan AS (
-    SELECT kode FROM sources.wilayah_referensi WHERE periode = $periode AND tingkat = 'kecamatan'
+    SELECT kode FROM sources.wilayah_referensi WHERE periode = $periode AND lower(tingkat) = 'kecamatan'
 ),
 mentah AS NOT MATERIALIZED (
     {{individu}}

@@ -4,7 +4,7 @@
 -- source has, typed by variables.yaml («variabel»; a value that does not fit becomes NULL and is
 -- counted). «keluarga» is the sources' text tables with one column set. Every read row is kept.
 WITH desa AS (
-    SELECT kode, kode_bps FROM sources.wilayah_referensi WHERE periode = $periode AND tingkat = 'desa'
+    SELECT kode, kode_bps FROM sources.wilayah_referensi WHERE periode = $periode AND lower(tingkat) = 'desa'
 ),
 mentah AS NOT MATERIALIZED (
     {{keluarga}}

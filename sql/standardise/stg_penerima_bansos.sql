@@ -3,10 +3,10 @@
 -- and decoded, the name standardised and the region in Kemendagri codes. «penerima» is the
 -- recipient lists' text tables with one column set, filled in by the asset. Every read row is kept.
 WITH desa AS (
-    SELECT kode FROM sources.wilayah_referensi WHERE periode = $periode AND tingkat = 'desa'
+    SELECT kode FROM sources.wilayah_referensi WHERE periode = $periode AND lower(tingkat) = 'desa'
 ),
 kabupaten AS (
-    SELECT kode FROM sources.wilayah_referensi WHERE periode = $periode AND tingkat = 'kabupaten'
+    SELECT kode FROM sources.wilayah_referensi WHERE periode = $periode AND lower(tingkat) = 'kabupaten'
 ),
 mentah AS NOT MATERIALIZED (
     {{penerima}}

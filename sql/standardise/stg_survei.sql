@@ -3,10 +3,10 @@
 -- typed by variables.yaml («variabel»). «keluarga» is the survey's family text table with one
 -- column set, filled in by the asset. Every read row is kept.
 WITH kabupaten AS (
-    SELECT kode, kode_bps FROM sources.wilayah_referensi WHERE periode = $periode AND tingkat = 'kabupaten'
+    SELECT kode, kode_bps FROM sources.wilayah_referensi WHERE periode = $periode AND lower(tingkat) = 'kabupaten'
 ),
 kecamatan AS (
-    SELECT kode, kode_bps FROM sources.wilayah_referensi WHERE periode = $periode AND tingkat = 'kecamatan'
+    SELECT kode, kode_bps FROM sources.wilayah_referensi WHERE periode = $periode AND lower(tingkat) = 'kecamatan'
 ),
 mentah AS (
     {{keluarga}}
