@@ -92,6 +92,17 @@ def test_a_nik_of_a_child_born_during_the_quarter_is_read_in_this_century(con):
     assert one(con, "SELECT akhir_kuartal('2025-10-01')") == dt.date(2025, 12, 31)
 
 
+@pytest.mark.parametrize(("written", "number"), [
+    ("890000", 890000), ("890.000", 890000), ("14.280.000", 14280000), ("850,000", 850000),
+    ("1 500 000", 1500000), ("36,5", 36.5), ("36.5", 36.5), ("1.500,50", 1500.5), ("1,500.50", 1500.5),
+    ("0.500", 0.5), ("-12", -12), (" 7 ", 7),
+    ("abc", None), ("nan", None), ("inf", None), ("1.000.5", None), ("", None),
+])
+def test_numbers_as_indonesian_and_english_spreadsheets_write_them(con, written, number):
+    # a turnover of 890.000 rupiah is 890 thousand, not 890 (the PMT would see a poorer family)
+    assert one(con, "SELECT angka(?)", written) == number
+
+
 def _nik_birth_rule(day: int, month: int, yy: int, on: dt.date) -> dt.date | None:
     """The documented rule, written plainly: the date in 20yy when it exists and is not after the
     reference date, else the date in 19yy (None when that does not exist either)."""

@@ -109,6 +109,14 @@ def test_unfit_values_and_dates_become_null_are_counted_and_a_lean_mapping_still
     # and a birth date with dots (31.10.1973) in every 300th person row, under 1 % (the GX not-null
     # tolerance, which catches a whole file in another format, stays green)
     dotted = _rewrite_field(next((quarter / "dtks").glob("dtks_individu*.csv")), "TGL_LAHIR", 300, lambda old: old.replace("/", "."))
+    # turnovers written with thousands dots (890.000) in every 50th person row that has one
+    seen = []
+    def grouped(old):
+        value = old.strip('"')
+        seen.append(int(value) if value.isdigit() and len(value) >= 4 else None)
+        return old if seen[-1] is None else '"' + f"{seen[-1]:,}".replace(",", ".") + '"'
+    lines = _rewrite_field(next((quarter / "dtks").glob("dtks_individu*.csv")), "OMZET_USAHA_PER_BULAN", 50, grouped)
+    turnover = {line: value for line, value in zip(lines, seen) if value is not None}
     # a region reference that capitalises its levels ("Desa"), as a hand-edited one does
     reference = next((quarter / "referensi").glob("wilayah*.csv"))
     reference.write_text(reference.read_text(encoding="utf-8").replace('"desa"', '"Desa"'), encoding="utf-8")
@@ -141,6 +149,10 @@ def test_unfit_values_and_dates_become_null_are_counted_and_a_lean_mapping_still
     c = duckdb.connect(str(db), read_only=True)
     try:
         assert rows(c, "SELECT count(*) FROM standardise.stg_keluarga WHERE sumber = 'dtks' AND luas_lantai IS NULL") == [(broken,)]
+        # the grouped turnovers are read as the same rupiah, none unreadable
+        read = dict(rows(c, "SELECT baris, omzet_usaha_per_bulan FROM standardise.stg_individu WHERE sumber = 'dtks' "
+                            f"AND baris IN ({', '.join(str(n) for n in turnover)})"))
+        assert len(turnover) > 5 and read == turnover
         # every REGSOSEK family's BPS village code still finds its Kemendagri village
         assert rows(c, "SELECT count(*) FROM standardise.stg_keluarga WHERE sumber = 'regsosek' AND kode_desa IS NULL") == [(0,)]
         assert rows(c, "SELECT count(*) FROM standardise.stg_individu WHERE NOT kode_desa_dikenal") == [(0,)]

@@ -40,8 +40,8 @@ def typed_expr(column: str, spec: dict) -> str:
     if kind == "ya_tidak":
         return f"ya_tidak({column})"
     if kind == "bilangan":
-        return f"TRY_CAST(round(TRY_CAST(replace(trim({column}), ',', '.') AS DOUBLE)) AS BIGINT)"
-    return f"TRY_CAST(replace(trim({column}), ',', '.') AS DOUBLE)"
+        return f"TRY_CAST(round(angka({column})) AS BIGINT)"
+    return f"angka({column})"  # sql/standardise/nilai.sql: decimal commas, thousands grouped with dots
 
 
 def typed_projection(level: str, alias: str) -> str:

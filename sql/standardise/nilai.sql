@@ -38,3 +38,20 @@ CREATE OR REPLACE MACRO spasi_tunggal(t) AS
 -- source, else the text upper-cased, trimmed and with single spaces.
 CREATE OR REPLACE MACRO teks_baku(sumber, kolom, teks) AS
     coalesce(kode_sumber(sumber, kolom, teks), nullif(spasi_tunggal(upper(trim(teks))), ''));
+
+-- A number as Indonesian and English spreadsheets write it, as DOUBLE: 36,5 and 36.5; thousands
+-- grouped with dots or commas (890.000, 14.280.000, 850,000, 1 500 000) as whole numbers, since
+-- these variables (counts, square metres, rupiah) never carry three decimals; 1.500,50 and 1,500.50
+-- with both separators. NULL for text that is no number ('abc', 'nan', 'inf'). Plain digits, the
+-- usual case, skip the regular expressions.
+CREATE OR REPLACE MACRO _angka(t) AS TRY_CAST(
+    CASE
+        WHEN NOT contains(t, '.') AND NOT contains(t, ',') AND NOT contains(t, 'n') AND NOT contains(t, 'N') THEN t
+        WHEN contains(t, 'n') OR contains(t, 'N') THEN NULL
+        WHEN regexp_full_match(t, '[+-]?[1-9][0-9]{0,2}([.,][0-9]{3})+') THEN regexp_replace(t, '[.,]', '', 'g')
+        WHEN regexp_full_match(t, '[+-]?[0-9]{1,3}(\.[0-9]{3})+,[0-9]+') THEN replace(replace(t, '.', ''), ',', '.')
+        WHEN regexp_full_match(t, '[+-]?[0-9]{1,3}(,[0-9]{3})+\.[0-9]+') THEN replace(t, ',', '')
+        ELSE replace(t, ',', '.')
+    END AS DOUBLE);
+
+CREATE OR REPLACE MACRO angka(x) AS _angka(replace(trim(x), ' ', ''));

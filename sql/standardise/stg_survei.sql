@@ -24,7 +24,7 @@ SELECT
     trim(m.kode_kabupaten) AS kode_kabupaten_bps,
     ya_tidak(m.perkotaan) AS perkotaan,
     TRY_CAST(round(TRY_CAST(m.jumlah_anggota AS DOUBLE)) AS INTEGER) AS jumlah_anggota,
-    TRY_CAST(replace(trim(m.konsumsi_per_kapita), ',', '.') AS DOUBLE) AS konsumsi_per_kapita,
+    angka(m.konsumsi_per_kapita) AS konsumsi_per_kapita,
     TRY_CAST(replace(trim(m.bobot), ',', '.') AS DOUBLE) AS bobot,
     {{variabel}}
 FROM mentah m
