@@ -1,7 +1,9 @@
 -- Indonesian name standardisation: nama_baku(nama) gives the name used for matching, kept beside
 -- the name as given. Rules, in order:
 --   1. case, curly apostrophes, surrounding space;
---   2. degrees: everything after the first comma ("AGUS, S.PD., M.PD"), and degree tokens at the end;
+--   2. degrees: everything after the first comma ("AGUS, S.PD., M.PD"), and degree tokens at the end:
+--      S. and M. followed by a known degree code (S.PD, S. KOM, M.SI; not S. NAI or M. ALI, an
+--      initial and a surname, common in NTT), A.MD[.KEB], and SE, SH, SPD, ... written without dots;
 --   3. titles at the start: H., HJ, HAJI, DRS., DRA., DR., IR., PROF., KH, NY., TN., R., RR., ...;
 --   4. abbreviations and spelling variants: MOH./MUH./MOCH. (and M. as the first word: later an M.
 --      is an initial, EKO M. = EKO MULYONO) and MOCHAMMAD, MOHAMAD, ... -> MUHAMMAD;
@@ -17,8 +19,8 @@ CREATE OR REPLACE MACRO _nama_tanpa_gelar(s) AS
     regexp_replace(regexp_replace(regexp_replace(regexp_replace(
         regexp_replace(upper(trim(replace(replace(s, '’', ''''), '`', ''''))), ',.*$', ''),
         '^((H|HJ|HAJI|HAJJAH|DRS|DRA|DR|IR|PROF|KH|K\.H|NY|TN|SDR|SDRI|ALM|ALMH|R|RR|RADEN|BPK|IBU)(\.\s*|\s+))+', ''),
-        '\s+(S\.\s?[A-Z]{1,4}|A\.\s?MD|M\.\s?[A-Z]{1,3}|SE|SH|SPD|SAG|SKOM|SIP|SSOS|AMD|MM|MPD|MSI|MBA)\.?$', ''),
-        '\s+(S\.\s?[A-Z]{1,4}|A\.\s?MD|M\.\s?[A-Z]{1,3}|SE|SH|SPD|SAG|SKOM|SIP|SSOS|AMD|MM|MPD|MSI|MBA)\.?$', ''),
+        '\s+(S\.\s?(PD\.?\s?I|PD|E|H|KOM|SOS|AG|T|IP|KEP|KM|KES|PSI|SI|ST|FARM|KED|TP|PT|HUT|PI|AK|KEB|GZ|TR|SN|DS|TH|HI|IKOM|ARS|HUM|PAR|STAT|KG)|A\.\s?MD(\.\s?[A-Z]{2,4})?|M\.\s?(PD|SI|M|AG|H|T|KES|HUM|KOM|E|SC|A|AP|IP|PSI|KEP|BA|EC|KN|PH|SN|TR|HI|PDI|SOS|IKOM|FARM|KED)|SE|SH|SPD|SAG|SKOM|SIP|SSOS|AMD|MM|MPD|MSI|MBA)\.?$', ''),
+        '\s+(S\.\s?(PD\.?\s?I|PD|E|H|KOM|SOS|AG|T|IP|KEP|KM|KES|PSI|SI|ST|FARM|KED|TP|PT|HUT|PI|AK|KEB|GZ|TR|SN|DS|TH|HI|IKOM|ARS|HUM|PAR|STAT|KG)|A\.\s?MD(\.\s?[A-Z]{2,4})?|M\.\s?(PD|SI|M|AG|H|T|KES|HUM|KOM|E|SC|A|AP|IP|PSI|KEP|BA|EC|KN|PH|SN|TR|HI|PDI|SOS|IKOM|FARM|KED)|SE|SH|SPD|SAG|SKOM|SIP|SSOS|AMD|MM|MPD|MSI|MBA)\.?$', ''),
         '\s+', ' ', 'g');
 
 CREATE OR REPLACE MACRO _nama_singkatan(s) AS
