@@ -45,6 +45,14 @@ def test_initials_at_the_end_are_not_degrees(con, typed, standard):
     assert one(con, "SELECT nama_baku(?)", typed) == standard
 
 
+@pytest.mark.parametrize(("one_way", "other_way"), [
+    ("MA'RUF AMIN", "MARUF AMIN"), ("Jum’at", "JUMAT"),       # an apostrophe joins, it does not split a word
+    ("ABD ROHIM", "ABD. ROHIM"), ("ABD ROHIM", "ABDUL ROHIM"),
+])
+def test_spellings_of_one_name_agree(con, one_way, other_way):
+    assert one(con, "SELECT nama_baku(?)", one_way) == one(con, "SELECT nama_baku(?)", other_way)
+
+
 def test_empty_names_become_null(con):
     assert one(con, "SELECT nama_baku(?)", " . ") is None
     assert one(con, "SELECT nama_baku(NULL)") is None

@@ -7,9 +7,9 @@
 --   3. titles at the start: H., HJ, HAJI, DRS., DRA., DR., IR., PROF., KH, NY., TN., R., RR., ...;
 --   4. abbreviations and spelling variants: MOH./MUH./MOCH. (and M. as the first word: later an M.
 --      is an initial, EKO M. = EKO MULYONO) and MOCHAMMAD, MOHAMAD, ... -> MUHAMMAD;
---      ACHMAD -> AHMAD; ST. -> SITI; ABD. -> ABDUL; NUR. -> NURUL; Dutch-spelled Christian names
+--      ACHMAD -> AHMAD; ST. -> SITI; ABD. and ABD -> ABDUL; NUR. -> NURUL; Dutch-spelled Christian names
 --      (JOHANES, JOHANA, JACOBUS, JOSEPH) -> YOHANES, YOHANA, YAKOBUS, YOSEF;
---   5. punctuation and digits out;
+--   5. apostrophes out (MA'RUF = MARUF), other punctuation and digits to spaces;
 --   6. pre-1972 spelling to EYD: OE -> U, STJ/NTJ -> STY/NTY (SOELISTJO), other TJ -> C, SJ -> SY,
 --      word-initial NJ -> NY (NJOMAN; PANJI is modern), CH+vowel -> KH; in a name with old-spelling
 --      marks (OE, DJ, TJ, SJ, initial NJ) J -> Y, then DJ -> J; finally Javanese IJ+vowel -> IY in
@@ -30,7 +30,7 @@ CREATE OR REPLACE MACRO _nama_singkatan(s) AS
         '\s(MOCHAMMAD|MOCHAMAD|MOHAMMAD|MOHAMAD|MOHAMMED|MUHAMAD|MUHAMMED|MUHAMAT|MUHAMMAT|MOKHAMAD|MOKHAMMAD|MUCHAMAD|MUCHAMMAD|MUKHAMAD|MUKHAMMAD|MOCH|MOH|MUH)\s', ' MUHAMMAD ', 'g'),
         '\s(ACHMAD|ACHMAT|AKHMAD|AHMAT)\s', ' AHMAD ', 'g'),
         '^\sST\.?\s+', ' SITI '),
-        '\sABD\.\s*', ' ABDUL ', 'g'),
+        '\sABD(\.\s*|\s)', ' ABDUL ', 'g'),
         '\sNUR\.\s*', ' NURUL ', 'g'),
         '\sJOHAN(N?ES|N?A|IS)\s', ' YOHAN\1 ', 'g'),
         '\s(JA[CK]OBUS)\s', ' YAKOBUS ', 'g'),
@@ -50,5 +50,5 @@ CREATE OR REPLACE MACRO _nama_eyd(s) AS
 
 CREATE OR REPLACE MACRO nama_baku(s) AS
     nullif(trim(regexp_replace(
-        _nama_eyd(regexp_replace(_nama_singkatan(_nama_tanpa_gelar(s)), '[^A-Z ]', ' ', 'g')),
+        _nama_eyd(regexp_replace(replace(_nama_singkatan(_nama_tanpa_gelar(s)), '''', ''), '[^A-Z ]', ' ', 'g')),
         '\s+', ' ', 'g')), '');
