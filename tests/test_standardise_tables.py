@@ -113,7 +113,8 @@ def test_unfit_values_and_dates_become_null_are_counted_and_a_lean_mapping_still
     seen = []
     def grouped(old):
         value = old.strip('"')
-        seen.append(int(value) if value.isdigit() and len(value) >= 4 else None)
+        # unambiguous as Indonesian thousands: two groups, or one ending in 0 (2.751 could be a decimal)
+        seen.append(int(value) if value.isdigit() and (len(value) >= 7 or (len(value) >= 4 and value.endswith("0"))) else None)
         return old if seen[-1] is None else '"' + f"{seen[-1]:,}".replace(",", ".") + '"'
     lines = _rewrite_field(next((quarter / "dtks").glob("dtks_individu*.csv")), "OMZET_USAHA_PER_BULAN", 50, grouped)
     turnover = {line: value for line, value in zip(lines, seen) if value is not None}

@@ -40,15 +40,18 @@ CREATE OR REPLACE MACRO teks_baku(sumber, kolom, teks) AS
     coalesce(kode_sumber(sumber, kolom, teks), nullif(spasi_tunggal(upper(trim(teks))), ''));
 
 -- A number as Indonesian and English spreadsheets write it, as DOUBLE: 36,5 and 36.5; thousands
--- grouped with dots or commas (890.000, 14.280.000, 850,000, 1 500 000) as whole numbers, since
--- these variables (counts, square metres, rupiah) never carry three decimals; 1.500,50 and 1,500.50
--- with both separators. NULL for text that is no number ('abc', 'nan', 'inf'). Plain digits, the
+-- grouped with dots or commas as whole numbers: two groups or more always (14.280.000, 1,500,000),
+-- one group when it ends in 0 (890.000 rupiah, 1.250, 850,000), since a number a program wrote
+-- (a Parquet or XLSX value cast to text: 45.125, 1500000.0) never ends its decimals with a 0, so
+-- 45.125 stays 45.125; 1.500,50 and 1,500.50 with both separators; spaces between groups
+-- (1 500 000) dropped. NULL for text that is no number ('abc', 'nan', 'inf'). Plain digits, the
 -- usual case, skip the regular expressions.
 CREATE OR REPLACE MACRO _angka(t) AS TRY_CAST(
     CASE
         WHEN NOT contains(t, '.') AND NOT contains(t, ',') AND NOT contains(t, 'n') AND NOT contains(t, 'N') THEN t
         WHEN contains(t, 'n') OR contains(t, 'N') THEN NULL
-        WHEN regexp_full_match(t, '[+-]?[1-9][0-9]{0,2}([.,][0-9]{3})+') THEN regexp_replace(t, '[.,]', '', 'g')
+        WHEN regexp_full_match(t, '[+-]?[1-9][0-9]{0,2}(\.[0-9]{3}){2,}|[+-]?[1-9][0-9]{0,2}(,[0-9]{3}){2,}|[+-]?[1-9][0-9]{0,2}[.,][0-9]{2}0')
+             THEN regexp_replace(t, '[.,]', '', 'g')
         WHEN regexp_full_match(t, '[+-]?[0-9]{1,3}(\.[0-9]{3})+,[0-9]+') THEN replace(replace(t, '.', ''), ',', '.')
         WHEN regexp_full_match(t, '[+-]?[0-9]{1,3}(,[0-9]{3})+\.[0-9]+') THEN replace(t, ',', '')
         ELSE replace(t, ',', '.')
