@@ -41,7 +41,9 @@ CREATE OR REPLACE MACRO _nik_baku(t) AS
         ELSE t
     END;
 
-CREATE OR REPLACE MACRO nik_baku(nik) AS _nik_baku(trim(nik));
+-- 16 characters (the readers trim every value) pass without even a trim: a quarter's 14.6 M KKs of
+-- stg_individu in 0.07 s instead of 0.43 s.
+CREATE OR REPLACE MACRO nik_baku(nik) AS CASE WHEN length(nik) = 16 THEN nik ELSE _nik_baku(trim(nik)) END;
 
 CREATE OR REPLACE MACRO nik_kode_kecamatan(nik) AS substr(nik, 1, 6);
 
