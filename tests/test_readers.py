@@ -245,6 +245,17 @@ def test_csv_records_with_no_value_are_counted_empty_not_read_as_people(tmp_path
     assert _inventory_rows(path, SPEC) == result.rows_read + result.kosong
 
 
+def test_empty_records_are_found_in_plain_arrays_too():
+    """The parsers give chunked columns; a plain Arrow array (one chunk) must not trip the filter."""
+    import numpy as np
+
+    from dtsen_pipeline.sources.readers import _without_empty_records
+
+    kept, baris, empty = _without_empty_records({0: pa.array(["a", None, "c"]), 1: pa.array([None, None, "x"])}, np.array([2, 3, 4]))
+    assert [c.to_pylist() for c in kept.values()] == [["a", "c"], [None, "x"]]
+    assert (baris.tolist(), empty.tolist()) == ([2, 4], [3])
+
+
 def test_inventory_checksum_and_lines_over_many_chunks(tmp_path):
     """The checksum is hashed in a worker thread chunk by chunk (4 MiB) while the lines are counted:
     both must be those of the whole file, in order, with a CRLF split between two chunks."""

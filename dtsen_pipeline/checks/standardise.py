@@ -7,7 +7,7 @@ from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeve
 from ..assets.ingest import text_table
 from ..assets.standardise import TABLES, StgTable, union_sql
 from ..resources import DuckDBStorage, RawData
-from ..sources.mapping import lookups
+from ..sources.mapping import EARLIEST_DATE, lookups
 from ..sources.variables import catalogue, unreadable_counts
 
 UNREADABLE_TOLERANCE = 0.01  # share of given values that may fail their type before the check warns
@@ -101,7 +101,7 @@ def _unreadable_dates(storage: DuckDBStorage, raw: RawData, periode: str, spec: 
     formats = {(r.sumber, r.berkas, r.kolom): r.format for r in lookups(raw.mapping())[1].itertuples()}
     frame.insert(3, "format_pemetaan", [formats.get((r.sumber, union.berkas, r.kolom), "%Y-%m-%d") for r in frame.itertuples()])
     problems = [f"{r.file} {r.kolom}: {r.tak_terbaca} of {r.terisi} dates are not in the mapping's date_format "
-                f"{r.format_pemetaan!r} nor YYYY-MM-DD, or before 1800 (written like {r.bentuk}; lines {r.baris_contoh}) and are NULL"
+                f"{r.format_pemetaan!r} nor YYYY-MM-DD, or before {EARLIEST_DATE[:4]} (written like {r.bentuk}; lines {r.baris_contoh}) and are NULL"
                 for r in frame.itertuples() if r.tak_terbaca]
     metadata = {"tanggal_tak_terbaca": int(frame["tak_terbaca"].sum())}
     if len(frame):

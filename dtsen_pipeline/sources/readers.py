@@ -260,14 +260,20 @@ def _without_empty_records(cleaned: dict[int, pa.ChunkedArray], baris: np.ndarra
     """Drop the records whose every read column is empty (a CSV line of delimiters only, as a
     spreadsheet exports rows it has formatted: no person, no family, but a row in every table),
     giving their line numbers; a sheet's such rows are skipped before (`_sheet_result`)."""
-    filled = None
-    for column in cleaned.values():
-        present = pc.is_valid(column)
-        filled = present if filled is None else pc.or_(filled, present)
+    filled = _any_value(cleaned.values())
     if filled is None or pc.all(filled).as_py() is not False:
         return cleaned, baris, baris[:0]
-    keep = filled.to_numpy() if isinstance(filled, pa.Array) else filled.combine_chunks().to_numpy(zero_copy_only=False)
+    keep = filled.to_numpy(zero_copy_only=False)
     return {p: pc.filter(c, filled) for p, c in cleaned.items()}, baris[keep], baris[~keep]
+
+
+def _any_value(columns) -> pa.Array | pa.ChunkedArray | None:
+    """Per row, whether any of ``columns`` holds a value (None for no columns)."""
+    filled = None
+    for column in columns:
+        present = pc.is_valid(column)
+        filled = present if filled is None else pc.or_(filled, present)
+    return filled
 
 
 def _no_rejects() -> pa.Table:
@@ -840,10 +846,7 @@ def _sheet_result(table: pa.Table, ctx: _Context, notes: list[str], sheet_rows: 
     positions = sorted({p for c in columns for p in c.positions})
     data = table.slice(1)
     cells = {p: pc.if_else(pc.equal(pc.utf8_trim_whitespace(data.column(p)), ""), None, data.column(p)) for p in range(len(headers))}
-    filled = None
-    for column in cells.values():
-        present = pc.is_valid(column)
-        filled = present if filled is None else pc.or_(filled, present)
+    filled = _any_value(cells.values())
     keep = filled if filled is not None else pa.array([], pa.bool_())
     baris = np.flatnonzero(keep.to_numpy(zero_copy_only=False)) + 2
     arrays = {p: _iso_dates(pc.filter(cells[p], keep)) for p in positions}

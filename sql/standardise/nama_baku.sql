@@ -15,12 +15,16 @@
 --      marks (OE, DJ, TJ, SJ, initial NJ) J -> Y, then DJ -> J; finally Javanese IJ+vowel -> IY in
 --      every name (TUKIJO and TOEKIDJO both become TUKIYO, so both sides of a match agree);
 --   7. single spaces.
+
+-- One degree at the end of a name (applied twice: S.T. M.T.).
+CREATE OR REPLACE MACRO _gelar_akhir(s) AS
+    regexp_replace(s,
+        '\s+(S\.\s?(PD\.?\s?I|PD|E|H|KOM|SOS|AG|T|IP|KEP|KM|KES|PSI|SI|ST|FARM|KED|TP|PT|HUT|PI|AK|KEB|GZ|TR|SN|DS|TH|HI|IKOM|ARS|HUM|PAR|STAT|KG)|A\.\s?MD(\.\s?[A-Z]{2,4})?|M\.\s?(PD|SI|M|AG|H|T|KES|HUM|KOM|E|SC|A|AP|IP|PSI|KEP|BA|EC|KN|PH|SN|TR|HI|PDI|SOS|IKOM|FARM|KED)|SE|SH|SPD|SAG|SKOM|SIP|SSOS|AMD|MM|MPD|MSI|MBA)\.?$', '');
+
 CREATE OR REPLACE MACRO _nama_tanpa_gelar(s) AS
-    regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+    regexp_replace(_gelar_akhir(_gelar_akhir(regexp_replace(
         regexp_replace(upper(trim(replace(replace(s, '’', ''''), '`', ''''))), ',.*$', ''),
-        '^((H|HJ|HAJI|HAJJAH|DRS|DRA|DR|IR|PROF|KH|K\.H|NY|TN|SDR|SDRI|ALM|ALMH|R|RR|RADEN|BPK|IBU)(\.\s*|\s+))+', ''),
-        '\s+(S\.\s?(PD\.?\s?I|PD|E|H|KOM|SOS|AG|T|IP|KEP|KM|KES|PSI|SI|ST|FARM|KED|TP|PT|HUT|PI|AK|KEB|GZ|TR|SN|DS|TH|HI|IKOM|ARS|HUM|PAR|STAT|KG)|A\.\s?MD(\.\s?[A-Z]{2,4})?|M\.\s?(PD|SI|M|AG|H|T|KES|HUM|KOM|E|SC|A|AP|IP|PSI|KEP|BA|EC|KN|PH|SN|TR|HI|PDI|SOS|IKOM|FARM|KED)|SE|SH|SPD|SAG|SKOM|SIP|SSOS|AMD|MM|MPD|MSI|MBA)\.?$', ''),
-        '\s+(S\.\s?(PD\.?\s?I|PD|E|H|KOM|SOS|AG|T|IP|KEP|KM|KES|PSI|SI|ST|FARM|KED|TP|PT|HUT|PI|AK|KEB|GZ|TR|SN|DS|TH|HI|IKOM|ARS|HUM|PAR|STAT|KG)|A\.\s?MD(\.\s?[A-Z]{2,4})?|M\.\s?(PD|SI|M|AG|H|T|KES|HUM|KOM|E|SC|A|AP|IP|PSI|KEP|BA|EC|KN|PH|SN|TR|HI|PDI|SOS|IKOM|FARM|KED)|SE|SH|SPD|SAG|SKOM|SIP|SSOS|AMD|MM|MPD|MSI|MBA)\.?$', ''),
+        '^((H|HJ|HAJI|HAJJAH|DRS|DRA|DR|IR|PROF|KH|K\.H|NY|TN|SDR|SDRI|ALM|ALMH|R|RR|RADEN|BPK|IBU)(\.\s*|\s+))+', ''))),
         '\s+', ' ', 'g');
 
 CREATE OR REPLACE MACRO _nama_singkatan(s) AS
